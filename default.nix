@@ -1,0 +1,36 @@
+# dgd: Go builds as one Nix derivation per package.
+#
+#   dgd = import ./. { };   # pkgs: <nixpkgs>, else the host toolchain set of scripts/with-nix
+#   dgd.buildWithIFD { src = ./.; vendorHash = "sha256-..."; }
+#   dgd.buildWithDynDrv { ... same arguments ... }
+{ pkgs ? null
+, useDynDrv ? true   # which builder the examples and testExamples use
+}:
+let
+  hostPkgs = builtins.getEnv "DGD_HOST_PKGS";
+  pkgs' =
+    if pkgs != null then pkgs
+    else if builtins.any (e: e.prefix == "nixpkgs") builtins.nixPath then import <nixpkgs> { }
+    else if hostPkgs != "" then import hostPkgs
+    else throw "dgd: no package set: pass `pkgs`, put nixpkgs on NIX_PATH, or run through scripts/with-nix (it records the host toolchain set in DGD_HOST_PKGS)";
+  builders = import ./nix/build.nix { pkgs = pkgs'; };
+  tc = import ./nix/toolchain.nix { pkgs = pkgs'; };
+  build = if useDynDrv then builders.buildWithDynDrv else builders.buildWithIFD;
+  examples = import ./examples { inherit build; inherit (tc) busybox; };
+in
+{
+  inherit (builders) buildWithIFD buildWithDynDrv;
+  inherit examples;
+  dgd = import ./nix/dgd.nix { inherit tc; };
+
+  # Runs every example and checks that it prints "Hello, DGD!".
+  testExamples = tc.run {
+    name = "dgd-test-examples-${if useDynDrv then "dyndrv" else "ifd"}";
+    extraPath = [ tc.cc ]; # cgo binaries need the C library's loader (on the host set: /lib64)
+    script = builtins.concatStringsSep "\n" (map (n: ''
+      got=$(${examples.${n}}/bin/* 2>&1) || { echo "FAIL ${n}: exit status $?: $got" >&2; exit 1; }
+      if [ "$got" != "Hello, DGD!" ]; then echo "FAIL ${n}: printed '$got'" >&2; exit 1; fi
+      echo "ok ${n}" | tee -a $out
+    '') (builtins.attrNames examples));
+  };
+}

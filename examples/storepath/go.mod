@@ -1,0 +1,3 @@
+module example.com/storepath
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/subpackage
+
+go 1.22

@@ -1,0 +1,5 @@
+// Package greet makes the greeting.
+package greet
+
+// Message is the greeting.
+func Message() string { return "Hello, DGD!" }

@@ -1,0 +1,100 @@
+package actions
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// An Action is the commands that build one thing: a package (its cgo, C, assembly and Go steps,
+// the pack and build ID) or, for the main package's directory, the link.
+type Action struct {
+	Work string // the action's directory, "$WORK/b001"
+	Link bool   // the link step (it shares its directory with the main package)
+	Cmds []Cmd
+}
+
+// Key names the action: "b001" or "b001/link".
+func (a *Action) Key() string {
+	k := strings.TrimPrefix(a.Work, "$WORK/")
+	if a.Link {
+		k += "/link"
+	}
+	return k
+}
+
+// Tool returns the first command running the named Go tool, or nil.
+func (a *Action) Tool(name string) *Cmd {
+	for i := range a.Cmds {
+		if c := &a.Cmds[i]; c.Kind == Tool && c.Tool == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// Plan is a script grouped into actions, in the order the script runs them.
+type Plan struct {
+	Actions []*Action
+	// Probes are the C compiler flags cmd/go asked about (the answers differ between -n and a
+	// real build: cgo decides them).
+	Probes [][]string
+}
+
+var workRE = regexp.MustCompile(`\$WORK/(b[0-9]+)`)
+
+// Group assigns every command to the action whose $WORK directory it writes into.
+func Group(s *Script) (*Plan, error) {
+	p := &Plan{}
+	byKey := map[string]*Action{}
+	for _, c := range s.Cmds {
+		if c.Kind == Probe {
+			p.Probes = append(p.Probes, c.Args)
+			continue
+		}
+		work := ownerWork(c)
+		if work == "" {
+			return nil, fmt.Errorf("go build -n:%d: %s command touches no $WORK/bNNN directory: %s", c.Line, c.Kind, strings.Join(c.Args, " "))
+		}
+		a := &Action{Work: "$WORK/" + work, Link: isLink(c)}
+		if old, ok := byKey[a.Key()]; ok {
+			a = old
+		} else {
+			byKey[a.Key()] = a
+			p.Actions = append(p.Actions, a)
+		}
+		a.Cmds = append(a.Cmds, c)
+	}
+	return p, nil
+}
+
+// ownerWork is the bNNN directory a command writes into: the first one it names.
+func ownerWork(c Cmd) string {
+	for _, s := range append([]string{c.File}, c.Args...) {
+		if m := workRE.FindStringSubmatch(s); m != nil {
+			return m[1]
+		}
+	}
+	return ""
+}
+
+func isLink(c Cmd) bool {
+	switch c.Kind {
+	case Tool:
+		return c.Tool == "link" || (c.Tool == "buildid" && hasExe(c.Args))
+	case Write:
+		return strings.HasSuffix(c.File, "/importcfg.link")
+	case Mkdir, Move, Remove:
+		return hasExe(c.Args) || c.Kind == Remove
+	}
+	return false
+}
+
+func hasExe(args []string) bool {
+	for _, a := range args {
+		if workRE.MatchString(a) && strings.Contains(a, "/exe/") {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,95 @@
+// Package adapter reads the package graph from `go list -json -deps`, the source of truth for
+// which files, imports, modules and embeds each package has.
+package adapter
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Package holds the fields of `go list -json` that dgd uses.
+type Package struct {
+	ImportPath string
+	Name       string
+	Dir        string
+	Standard   bool    `json:",omitempty"`
+	Goroot     bool    `json:",omitempty"`
+	Module     *Module `json:",omitempty"`
+
+	GoFiles, CgoFiles, CFiles, CXXFiles, HFiles, SFiles, SysoFiles []string `json:",omitempty"`
+	EmbedFiles                                                     []string `json:",omitempty"`
+	IgnoredGoFiles                                                 []string `json:",omitempty"`
+	Imports, Deps                                                  []string `json:",omitempty"`
+
+	Error      *PackageError   `json:",omitempty"`
+	DepsErrors []*PackageError `json:",omitempty"`
+}
+
+// Module is a package's module.
+type Module struct {
+	Path      string
+	Version   string `json:",omitempty"`
+	Dir       string `json:",omitempty"`
+	Main      bool   `json:",omitempty"`
+	GoVersion string `json:",omitempty"`
+}
+
+// PackageError is a problem go list found in a package.
+type PackageError struct {
+	ImportStack []string `json:",omitempty"`
+	Pos         string   `json:",omitempty"`
+	Err         string
+}
+
+func (e *PackageError) Error() string {
+	if e.Pos != "" {
+		return e.Pos + ": " + e.Err
+	}
+	return e.Err
+}
+
+// SourceFiles lists the files of the package directory that building it reads.
+func (p *Package) SourceFiles() []string {
+	var fs []string
+	for _, l := range [][]string{p.GoFiles, p.CgoFiles, p.CFiles, p.CXXFiles, p.HFiles, p.SFiles, p.SysoFiles, p.EmbedFiles} {
+		fs = append(fs, l...)
+	}
+	return fs
+}
+
+// ListArgs are the arguments of `go list` for the packages named by patterns.
+func ListArgs(flags, patterns []string) []string {
+	args := []string{"-json", "-deps"}
+	args = append(args, flags...)
+	return append(args, patterns...)
+}
+
+// Decode reads the stream of JSON objects that `go list -json` prints. A package with an
+// error is reported with the import stack that leads to it.
+func Decode(r io.Reader) ([]*Package, error) {
+	dec := json.NewDecoder(r)
+	var pkgs []*Package
+	for dec.More() {
+		p := new(Package)
+		if err := dec.Decode(p); err != nil {
+			return nil, fmt.Errorf("decoding go list -json: %w", err)
+		}
+		pkgs = append(pkgs, p)
+	}
+	for _, p := range pkgs {
+		if p.Error != nil {
+			stack := ""
+			if len(p.Error.ImportStack) > 1 {
+				stack = " (imported by " + strings.Join(p.Error.ImportStack[:len(p.Error.ImportStack)-1], " <- ") + ")"
+			}
+			return nil, fmt.Errorf("package %s%s: %w", p.ImportPath, stack, p.Error)
+		}
+	}
+	return pkgs, nil
+}
+
+// DecodeBytes is Decode on a byte slice.
+func DecodeBytes(b []byte) ([]*Package, error) { return Decode(bytes.NewReader(b)) }

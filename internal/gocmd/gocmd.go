@@ -1,0 +1,38 @@
+// Package gocmd describes calls to the go command (Invocation) apart from running them (Run),
+// so that the arguments dgd builds can be tested without running go.
+package gocmd
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os/exec"
+	"strings"
+)
+
+// Invocation is one call to go: `go Verb Args...` in Dir with exactly Env (nothing inherited).
+type Invocation struct {
+	Go   string // path of the go binary
+	Verb string
+	Args []string
+	Env  []string
+	Dir  string
+}
+
+func (inv Invocation) String() string {
+	return strings.Join(append([]string{"go", inv.Verb}, inv.Args...), " ")
+}
+
+// Run runs inv and returns its standard output and standard error. A failure is an error
+// that names the command and includes what go printed on standard error.
+func Run(ctx context.Context, inv Invocation) (stdout, stderr []byte, err error) {
+	cmd := exec.CommandContext(ctx, inv.Go, append([]string{inv.Verb}, inv.Args...)...)
+	cmd.Env = inv.Env
+	cmd.Dir = inv.Dir
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	if err := cmd.Run(); err != nil {
+		return o.Bytes(), e.Bytes(), fmt.Errorf("%s (in %s): %w\n%s", inv, inv.Dir, err, strings.TrimSpace(e.String()))
+	}
+	return o.Bytes(), e.Bytes(), nil
+}

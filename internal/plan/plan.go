@@ -1,0 +1,522 @@
+// Package plan joins the package graph (go list) to the actions of `go build -n` and writes, for
+// each package and for the link, the shell script that replays its commands in a Nix derivation.
+//
+// Paths in the scripts are placeholders that the Nix side replaces with store paths (which
+// carry their string context):
+//
+//	@@goroot@@        the Go toolchain's GOROOT
+//	@@gotool@@        a directory with the pack and buildid tools (Go >= 1.25 runs them as `go tool`)
+//	@@src@@           the package's sources: its own files only, for the main module's packages
+//	@@dep:PATH@@      the output of the derivation building package PATH
+//
+// and, quoted so that the shell expands them at build time, $w (the action's work directory),
+// $c (the compiler's backend concurrency, kept out of the derivation) and $out.
+//
+// The compile's -buildid, which -n derives from action IDs that hash the machine's paths, is
+// replaced by one derived from the import path, so that a package's derivation depends only on
+// its own files and its dependencies.
+package plan
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/dgd-build/dgd/internal/actions"
+	"github.com/dgd-build/dgd/internal/adapter"
+	"github.com/dgd-build/dgd/internal/cgo"
+)
+
+// Version of the plan format read by nix/.
+const Version = 1
+
+// Plan is what the Nix side turns into derivations.
+type Plan struct {
+	Version   int
+	GoVersion string
+	// GorootRel is GOROOT relative to the go package's store path ("" or "/share/go").
+	GorootRel string
+	// Modules maps "path@version" to the module's directory relative to GOMODCACHE.
+	Modules  map[string]string `json:",omitempty"`
+	Packages []*Package
+	Link     *Step
+	// Binary is the name `go build` gives the program.
+	Binary string
+}
+
+// Package is one package's compile step.
+type Package struct {
+	ImportPath string
+	Standard   bool   `json:",omitempty"`
+	Source     Source `json:",omitempty"`
+	Step
+}
+
+// Source says where a package's files come from.
+type Source struct {
+	// Kind is "goroot" (the toolchain), "main" (the main module: Dir relative to its root,
+	// Files the package's files relative to Dir) or "module" (Module "path@version", Dir
+	// relative to the module's root).
+	Kind   string
+	Module string   `json:",omitempty"`
+	Dir    string   `json:",omitempty"`
+	Files  []string `json:",omitempty"`
+}
+
+// Step is the script of one derivation.
+type Step struct {
+	Deps   []string // import paths whose outputs the script reads, sorted
+	Script string
+	CC     bool `json:",omitempty"` // runs the C compiler (or links externally)
+	Tools  bool `json:",omitempty"` // runs @@gotool@@
+}
+
+// Input is everything the planner read.
+type Input struct {
+	Packages   []*adapter.Package // go list -json -deps
+	Actions    *actions.Plan      // go build -n, grouped
+	GoVersion  string
+	GOROOT     string // as go reports it
+	GoPkg      string // the go package (GOROOT is inside it)
+	GOMODCACHE string
+	ModRoot    string // the main module's directory
+	CC         cgo.Supports
+}
+
+var workRE = regexp.MustCompile(`\$WORK/b[0-9]+`)
+
+// Make builds the plan.
+func Make(in Input) (*Plan, error) {
+	rel, ok := strings.CutPrefix(in.GOROOT, in.GoPkg)
+	if !ok || (rel != "" && !strings.HasPrefix(rel, "/")) {
+		return nil, fmt.Errorf("GOROOT %s is not inside the go package %s", in.GOROOT, in.GoPkg)
+	}
+	pl := &Plan{Version: Version, GoVersion: in.GoVersion, GorootRel: rel, Modules: map[string]string{}}
+	byPath := map[string]*adapter.Package{}
+	for _, p := range in.Packages {
+		byPath[p.ImportPath] = p
+	}
+
+	// The link's importcfg names the package that each $WORK/bNNN builds.
+	var link *actions.Action
+	for _, a := range in.Actions.Actions {
+		if a.Link {
+			if link != nil {
+				return nil, fmt.Errorf("go build -n links more than once (%s and %s): build one main package", link.Work, a.Work)
+			}
+			link = a
+		}
+	}
+	if link == nil {
+		return nil, fmt.Errorf("go build -n has no link step: is the package a main package?")
+	}
+	workPkg := map[string]string{}
+	for _, c := range link.Cmds {
+		if c.Kind == actions.Write && strings.HasSuffix(c.File, "/importcfg.link") {
+			for _, l := range strings.Split(c.Content, "\n") {
+				if pf, ok := strings.CutPrefix(l, "packagefile "); ok {
+					ip, file, _ := strings.Cut(pf, "=")
+					if m := workRE.FindString(file); m != "" {
+						workPkg[m] = ip
+					}
+				}
+			}
+		}
+	}
+
+	r := &replayer{in: in, plan: pl, workPkg: workPkg, byPath: byPath}
+	for _, a := range in.Actions.Actions {
+		if a.Link {
+			continue
+		}
+		ip, ok := workPkg[a.Work]
+		if !ok {
+			return nil, fmt.Errorf("go build -n:%d: %s is not linked: no package of the link's importcfg is built in it", a.Cmds[0].Line, a.Work)
+		}
+		p := byPath[ip]
+		if p == nil {
+			return nil, fmt.Errorf("go build -n builds %s, which go list did not report", ip)
+		}
+		pk, err := r.pkg(a, p)
+		if err != nil {
+			return nil, fmt.Errorf("package %s: %w", ip, err)
+		}
+		pl.Packages = append(pl.Packages, pk)
+	}
+	sort.Slice(pl.Packages, func(i, j int) bool { return pl.Packages[i].ImportPath < pl.Packages[j].ImportPath })
+	st, bin, err := r.link(link)
+	if err != nil {
+		return nil, fmt.Errorf("link: %w", err)
+	}
+	pl.Link, pl.Binary = st, bin
+	if len(pl.Modules) == 0 {
+		pl.Modules = nil
+	}
+	return pl, nil
+}
+
+type replayer struct {
+	in      Input
+	plan    *Plan
+	workPkg map[string]string
+	byPath  map[string]*adapter.Package
+}
+
+// step is the state of writing one script.
+type step struct {
+	r      *replayer
+	own    string          // $WORK/bNNN of the action
+	ownAlt map[string]bool // for the link: $WORK/b001/... paths that are its own
+	srcDir string          // the package's directory, replaced by @@src@@ ("" for none)
+	deps   map[string]bool
+	b      strings.Builder
+	st     Step
+}
+
+func (r *replayer) newStep(own, srcDir string) *step {
+	return &step{r: r, own: own, srcDir: srcDir, deps: map[string]bool{}}
+}
+
+// path rewrites the machine's paths in s into placeholders.
+func (s *step) path(x string) (string, error) {
+	var err error
+	x = workRE.ReplaceAllStringFunc(x, func(w string) string {
+		if w == s.own {
+			return "@@w@@"
+		}
+		ip, ok := s.r.workPkg[w]
+		if !ok {
+			err = fmt.Errorf("refers to %s, which builds no linked package", w)
+			return w
+		}
+		s.deps[ip] = true
+		return "@@dep:" + ip + "@@"
+	})
+	if err != nil {
+		return "", err
+	}
+	if s.srcDir != "" {
+		x = replaceDir(x, s.srcDir, "@@src@@")
+	}
+	x = replaceDir(x, s.r.in.GOROOT, "@@goroot@@")
+	for _, bad := range []string{s.r.in.ModRoot, s.r.in.GOMODCACHE, s.r.in.GoPkg, "$WORK"} {
+		if bad != "" && strings.Contains(x, bad) {
+			return "", fmt.Errorf("internal error: %q keeps a path of the planning machine (%s)", x, bad)
+		}
+	}
+	return x, nil
+}
+
+// replaceDir replaces dir where it stands as a whole path element prefix.
+func replaceDir(s, dir, with string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, dir)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		end := i + len(dir)
+		if end == len(s) || strings.ContainsRune("/=\";:, '\n", rune(s[end])) {
+			b.WriteString(s[:i] + with)
+		} else {
+			b.WriteString(s[:end])
+		}
+		s = s[end:]
+	}
+}
+
+// quote quotes s for the shell; the runtime placeholders @@w@@, @@c@@ and @@out@@ become
+// "$w", "$c" and "$out".
+func quote(s string) string {
+	var b strings.Builder
+	lit := func(t string) {
+		if t != "" {
+			b.WriteString("'" + strings.ReplaceAll(t, "'", `'\''`) + "'")
+		}
+	}
+	last := 0
+	for _, m := range runtimeRE.FindAllStringSubmatchIndex(s, -1) {
+		lit(s[last:m[0]])
+		b.WriteString(`"$` + s[m[2]:m[3]] + `"`)
+		last = m[1]
+	}
+	lit(s[last:])
+	if b.Len() == 0 {
+		return "''"
+	}
+	return b.String()
+}
+
+var runtimeRE = regexp.MustCompile(`@@(w|c|out)@@`)
+
+func (s *step) line(words ...string) {
+	for i, w := range words {
+		if i > 0 {
+			s.b.WriteByte(' ')
+		}
+		s.b.WriteString(w)
+	}
+	s.b.WriteByte('\n')
+}
+
+// cmdWords rewrites and quotes a command's environment and arguments.
+func (s *step) cmdWords(c actions.Cmd, args []string) ([]string, error) {
+	var ws []string
+	for _, e := range c.Env {
+		k, v, _ := strings.Cut(e, "=")
+		v, err := s.path(v)
+		if err != nil {
+			return nil, err
+		}
+		ws = append(ws, k+"="+quote(v))
+	}
+	for _, a := range args {
+		a, err := s.path(a)
+		if err != nil {
+			return nil, err
+		}
+		ws = append(ws, quote(a))
+	}
+	return ws, nil
+}
+
+// cd writes the cd of a command that runs a program: into the action's directory, the
+// package's sources, or GOROOT; any other directory of the planning machine (the command gets
+// absolute paths there) becomes the build's own temporary directory.
+func (s *step) cd(c actions.Cmd, cur *string) error {
+	if c.Dir == *cur || c.Kind == actions.Mkdir || c.Kind == actions.Write || c.Kind == actions.Remove {
+		return nil
+	}
+	*cur = c.Dir
+	switch d := c.Dir; {
+	case d == s.own || strings.HasPrefix(d, s.own+"/"):
+		s.line("cd", quote("@@w@@"+d[len(s.own):]))
+	case s.srcDir != "" && (d == s.srcDir || strings.HasPrefix(d, s.srcDir+"/")):
+		s.line("cd", quote("@@src@@"+d[len(s.srcDir):]))
+	case d == s.r.in.GOROOT || strings.HasPrefix(d, s.r.in.GOROOT+"/"):
+		s.line("cd", quote("@@goroot@@"+d[len(s.r.in.GOROOT):]))
+	default:
+		s.line("cd", `"$TMPDIR"`)
+	}
+	return nil
+}
+
+func importPathHash(ip string) string {
+	h := sha256.Sum256([]byte("dgd buildid " + ip))
+	return base64.RawURLEncoding.EncodeToString(h[:15])
+}
+
+func (r *replayer) pkg(a *actions.Action, p *adapter.Package) (*Package, error) {
+	pk := &Package{ImportPath: p.ImportPath, Standard: p.Standard}
+	srcDir, trimTo := "", "/_/GOROOT"
+	switch {
+	case p.Goroot:
+		pk.Source = Source{Kind: "goroot"}
+	case p.Module != nil && p.Module.Main:
+		rel, err := filepath.Rel(r.in.ModRoot, p.Dir)
+		if err != nil || strings.HasPrefix(rel, "..") {
+			return nil, fmt.Errorf("directory %s is outside the main module %s", p.Dir, r.in.ModRoot)
+		}
+		pk.Source = Source{Kind: "main", Dir: filepath.ToSlash(rel), Files: p.SourceFiles()}
+		srcDir = p.Dir
+		trimTo = path.Join("/_", p.Module.Path, filepath.ToSlash(rel))
+	case p.Module != nil && p.Module.Dir != "":
+		mv := p.Module.Path + "@" + p.Module.Version
+		modRel, err := filepath.Rel(r.in.GOMODCACHE, p.Module.Dir)
+		if err != nil || strings.HasPrefix(modRel, "..") {
+			return nil, fmt.Errorf("module %s is in %s, outside GOMODCACHE %s (replace directives to local directories are not supported yet)", mv, p.Module.Dir, r.in.GOMODCACHE)
+		}
+		r.plan.Modules[mv] = filepath.ToSlash(modRel)
+		rel, _ := filepath.Rel(p.Module.Dir, p.Dir)
+		pk.Source = Source{Kind: "module", Module: mv, Dir: filepath.ToSlash(rel)}
+		srcDir = p.Dir
+		trimTo = path.Join("/_", mv, filepath.ToSlash(rel))
+	default:
+		return nil, fmt.Errorf("no module and not in GOROOT: GOPATH mode and vendor directories are not supported yet")
+	}
+	s := r.newStep(a.Work, srcDir)
+	s.line("mkdir -p \"$w\"")
+	cur := ""
+	for _, c := range a.Cmds {
+		if err := s.cd(c, &cur); err != nil {
+			return nil, fmt.Errorf("go build -n:%d: %w", c.Line, err)
+		}
+		if err := s.cmd(c, p, trimTo); err != nil {
+			return nil, fmt.Errorf("go build -n:%d: %w", c.Line, err)
+		}
+	}
+	s.line("mkdir -p \"$out\"")
+	s.line("cp \"$w/_pkg_.a\" \"$out/\"")
+	s.finish(&pk.Step)
+	return pk, nil
+}
+
+func (s *step) finish(st *Step) {
+	st.Script = s.b.String()
+	st.Deps = []string{}
+	for d := range s.deps {
+		st.Deps = append(st.Deps, d)
+	}
+	sort.Strings(st.Deps)
+	st.CC = st.CC || s.st.CC
+	st.Tools = st.Tools || s.st.Tools
+}
+
+func (s *step) cmd(c actions.Cmd, p *adapter.Package, trimTo string) error {
+	switch c.Kind {
+	case actions.Mkdir:
+		d, err := s.path(c.Args[0])
+		if err != nil {
+			return err
+		}
+		s.line("mkdir", "-p", quote(d))
+	case actions.Write:
+		f, err := s.path(c.File)
+		if err != nil {
+			return err
+		}
+		body, err := s.path(c.Content)
+		if err != nil {
+			return err
+		}
+		s.line("printf", "%s", quote(body), ">", quote(f))
+	case actions.Copy:
+		ws, err := s.cmdWords(c, c.Args)
+		if err != nil {
+			return err
+		}
+		s.line(append([]string{"cp"}, ws...)...)
+	case actions.Tool:
+		args := slices.Clone(c.Args)
+		if args[0] == "go" { // go tool pack|buildid: the tools derivation has them
+			args = append([]string{"@@gotool@@/" + c.Tool}, args[3:]...)
+			s.st.Tools = true
+		}
+		if c.Tool == "compile" {
+			for i := range args {
+				if strings.HasPrefix(args[i], "-c=") {
+					args[i] = "-c=@@c@@"
+				}
+				if args[i] == "-buildid" && i+1 < len(args) {
+					h := importPathHash(p.ImportPath)
+					args[i+1] = h + "/" + h
+				}
+			}
+		}
+		ws, err := s.cmdWords(c, args)
+		if err != nil {
+			return err
+		}
+		s.line(ws...)
+	case actions.CC:
+		s.st.CC = true
+		if s.r.in.CC == nil {
+			return fmt.Errorf("internal error: the script runs the C compiler but no C compiler was probed")
+		}
+		src := "@@src@@"
+		if p.Goroot {
+			src = "@@goroot@@"
+		}
+		args, err := cgo.Restore(c.Args, s.r.in.CC, cgo.Dirs{Work: "@@w@@", Source: src, TrimTo: trimTo, Seed: importPathHash(p.ImportPath + " " + c.Args[len(c.Args)-1])})
+		if err != nil {
+			return err
+		}
+		ws, err := s.cmdWords(actions.Cmd{Env: c.Env}, args)
+		if err != nil {
+			return err
+		}
+		if c.LinkTest {
+			ws = append(ws, "||", "true")
+		}
+		s.line(ws...)
+	default:
+		return fmt.Errorf("unexpected %s command in a package's action", c.Kind)
+	}
+	return nil
+}
+
+func (r *replayer) link(a *actions.Action) (*Step, string, error) {
+	s := r.newStep(a.Work, "")
+	s.line("mkdir -p \"$w\"")
+	// The link shares $WORK/b001 with the main package: only exe/ and importcfg.link are its own.
+	main := r.workPkg[a.Work]
+	delete(r.workPkg, a.Work)
+	defer func() { r.workPkg[a.Work] = main }()
+	own := func(x string) string {
+		x = strings.ReplaceAll(x, a.Work+"/exe/", "@@w@@/exe/")
+		x = strings.ReplaceAll(x, a.Work+"/importcfg.link", "@@w@@/importcfg.link")
+		return strings.ReplaceAll(x, a.Work+"/", "@@dep:"+main+"@@/")
+	}
+	s.own = "$WORK/none"
+	s.deps[main] = true
+	cur, bin, linkBuildID := "", "", ""
+	for _, c := range a.Cmds {
+		c.File = own(c.File)
+		c.Content = own(c.Content)
+		c.Args = slices.Clone(c.Args)
+		for i := range c.Args {
+			c.Args[i] = own(c.Args[i])
+		}
+		if c.Kind == actions.Remove {
+			continue // rm -rf $WORK/b001/: the build directory goes away with the build
+		}
+		if err := s.cd(c, &cur); err != nil {
+			return nil, "", fmt.Errorf("go build -n:%d: %w", c.Line, err)
+		}
+		switch {
+		case c.Kind == actions.Move:
+			bin = path.Base(c.Args[1])
+			from, err := s.path(c.Args[0])
+			if err != nil {
+				return nil, "", err
+			}
+			s.line("mkdir -p \"$out/bin\"")
+			s.line("mv", quote(from), quote("@@out@@/bin/"+bin))
+		case c.Kind == actions.Tool && c.Tool == "buildid":
+			// cmd/go rewrites the ID it computed where the linker wrote it; the link's last
+			// -buildid= (from -ldflags) is empty, so there is none and cmd/go changes nothing.
+			// The buildid tool would instead fail on a binary without an ID: leave it out.
+			if linkBuildID != "" {
+				return nil, "", fmt.Errorf("go build -n:%d: the link keeps a build ID (%s): dgd needs -ldflags=-buildid=", c.Line, linkBuildID)
+			}
+		case c.Kind == actions.Tool && c.Tool == "link":
+			args := slices.Clone(c.Args)
+			for _, a := range args {
+				if id, ok := strings.CutPrefix(a, "-buildid="); ok {
+					linkBuildID = id
+				}
+			}
+			for i := range args {
+				// the generated build ID; a -buildid= from -ldflags later on the line wins
+				if strings.HasPrefix(args[i], "-buildid=") && strings.Contains(args[i], "/") {
+					args[i] = "-buildid=dgd"
+				}
+				if strings.HasPrefix(args[i], "-extld=") {
+					s.st.CC = true
+				}
+			}
+			ws, err := s.cmdWords(c, args)
+			if err != nil {
+				return nil, "", fmt.Errorf("go build -n:%d: %w", c.Line, err)
+			}
+			s.line(ws...)
+		default:
+			if err := s.cmd(c, r.byPath[main], ""); err != nil {
+				return nil, "", fmt.Errorf("go build -n:%d: %w", c.Line, err)
+			}
+		}
+	}
+	if bin == "" {
+		return nil, "", fmt.Errorf("no `mv` of the linked binary: cannot tell its name")
+	}
+	st := &Step{}
+	s.finish(st)
+	return st, bin, nil
+}

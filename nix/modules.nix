@@ -1,0 +1,34 @@
+# Third-party modules: one fixed-output download of every module the main module requires
+# (`go mod download`, through the Go module proxy), hash = vendorHash. The result is a
+# GOMODCACHE; each module is then taken into its own store path (builtins.path of its
+# directory), so a package's derivation depends on its module's content only.
+{ tc, src, vendorHash, name }:
+let
+  # only go.mod, go.sum and go.work decide what is downloaded
+  modSrc = builtins.path {
+    path = src;
+    name = "${name}-gomod";
+    filter = p: type: type == "directory" || builtins.elem (baseNameOf p) [ "go.mod" "go.sum" "go.work" "go.work.sum" ];
+  };
+in
+tc.run {
+  name = "${name}-go-modules";
+  outputHashMode = "recursive";
+  outputHashAlgo = "sha256";
+  outputHash = vendorHash;
+  impureEnvVars = [ "GOPROXY" "GOPRIVATE" "GONOPROXY" "GONOSUMDB" "GONOSUMCHECK" "GOSUMDB" "GOFLAGS" "GOINSECURE"
+    "NETRC" "SSL_CERT_FILE" "http_proxy" "https_proxy" "HTTP_PROXY" "HTTPS_PROXY" "no_proxy" "NO_PROXY" ];
+  script = ''
+    export HOME=$TMPDIR GOCACHE=$TMPDIR/gocache GOPATH=$TMPDIR/gopath GOMODCACHE=$out GOTOOLCHAIN=local
+    export GOSUMDB=''${GOSUMDB:-off}
+    cd ${modSrc}
+    if ! ${tc.go}/bin/go mod download 2> $TMPDIR/err; then
+      cat $TMPDIR/err >&2
+      echo "dgd: downloading the modules of ${name} failed (GOPROXY=''${GOPROXY:-unset}); the error above names the module" >&2
+      exit 1
+    fi
+    chmod -R u+w $out
+    rm -rf $out/cache/download/sumdb $out/cache/vcs
+    find $out/cache/download \( -name '*.zip' -o -name '*.lock' -o -name '*.partial' \) -exec rm -f {} +
+  '';
+}
