@@ -4,7 +4,7 @@
 {
   hello = build { src = ./hello; };
   hello_nocgo = build { src = ./hello_nocgo; env = { CGO_ENABLED = 0; }; };
-  dep = build { src = ./dep; vendorHash = "sha256-PLACEHOLDER"; };
+  dep = build { src = ./dep; vendorHash = "sha256-sNoOU71w5Ga9tPQ7DmASC1SOMKKt17+7tS885NL9ofM="; };
   cgo = build { src = ./cgo; };
   packages = build { src = ./packages; };
   # src already in the store

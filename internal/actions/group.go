@@ -68,9 +68,10 @@ func Group(s *Script) (*Plan, error) {
 	return p, nil
 }
 
-// ownerWork is the bNNN directory a command writes into: the first one it names.
+// ownerWork is the bNNN directory a command writes into: the first one it names, else the
+// one it runs in (cgo's C compiles run in theirs with relative paths).
 func ownerWork(c Cmd) string {
-	for _, s := range append([]string{c.File}, c.Args...) {
+	for _, s := range append(append([]string{c.File}, c.Args...), c.Dir) {
 		if m := workRE.FindStringSubmatch(s); m != nil {
 			return m[1]
 		}
