@@ -1,0 +1,202 @@
+package actions
+
+import (
+	"context"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "re-record testdata/*.n from the examples with the go on PATH")
+
+// recorded are the examples whose `go build -n` scripts are kept in testdata.
+var recorded = []string{"hello", "cgo", "asm", "embed", "dep", "packages"}
+
+// record writes testdata/NAME.n: the script of `go build -n` for examples/NAME, with the
+// machine's directories replaced by fixed ones.
+func record(t *testing.T, name string) {
+	dir, _ := filepath.Abs(filepath.Join("..", "..", "examples", name))
+	cache := t.TempDir()
+	cmd := exec.CommandContext(context.Background(), "go", "build", "-n", "-a", "-trimpath", "-buildvcs=false", "-ldflags=-buildid=", ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOCACHE="+cache, "GOTOOLCHAIN=local", "GOFLAGS=")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build -n in %s: %v\n%s", dir, err, out)
+	}
+	modcache, _ := exec.Command("go", "env", "GOMODCACHE").Output()
+	s := strings.ReplaceAll(string(out), dir, "/src/"+name)
+	if m := strings.TrimSpace(string(modcache)); m != "" {
+		s = strings.ReplaceAll(s, m, "/gomodcache")
+	}
+	if err := os.WriteFile(filepath.Join("testdata", name+".n"), []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func parseRecorded(t *testing.T, name string) *Plan {
+	t.Helper()
+	if *update {
+		record(t, name)
+	}
+	b, err := os.ReadFile(filepath.Join("testdata", name+".n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Parse(name+".n", b, Options{CC: "gcc", CXX: "g++"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Group(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestRecordedScripts(t *testing.T) {
+	for _, name := range recorded {
+		t.Run(name, func(t *testing.T) {
+			p := parseRecorded(t, name)
+			links := 0
+			for _, a := range p.Actions {
+				if a.Link {
+					links++
+					if a.Tool("link") == nil {
+						t.Errorf("link action %s runs no link", a.Key())
+					}
+					continue
+				}
+				if a.Tool("compile") == nil {
+					t.Errorf("action %s compiles nothing", a.Key())
+				}
+				for _, c := range a.Cmds {
+					if c.Kind == Write && strings.Contains(c.Content, "\nEOF") {
+						t.Errorf("%s: heredoc body keeps its terminator: %q", a.Key(), c.Content)
+					}
+				}
+			}
+			if links != 1 {
+				t.Errorf("got %d link actions, want 1", links)
+			}
+		})
+	}
+}
+
+func find(p *Plan, pred func(a *Action, c Cmd) bool) (*Action, *Cmd) {
+	for _, a := range p.Actions {
+		for i, c := range a.Cmds {
+			if pred(a, c) {
+				return a, &a.Cmds[i]
+			}
+		}
+	}
+	return nil, nil
+}
+
+func TestEmbedcfgKeptByteForByte(t *testing.T) {
+	p := parseRecorded(t, "embed")
+	_, c := find(p, func(_ *Action, c Cmd) bool { return strings.HasSuffix(c.File, "/embedcfg") })
+	if c == nil {
+		t.Fatal("no embedcfg written")
+	}
+	want := "{\n\t\"Patterns\": {\n\t\t\"static/greeting.txt\": [\n\t\t\t\"static/greeting.txt\"\n\t\t]\n\t},\n\t\"Files\": {\n\t\t\"static/greeting.txt\": \"/src/embed/static/greeting.txt\"\n\t}\n}"
+	if diff := cmp.Diff(want, c.Content); diff != "" {
+		t.Errorf("embedcfg mismatch (-want +got):\n%s", diff)
+	}
+	// the command after the glued `}EOF` terminator is still parsed as a command
+	a, _ := find(p, func(_ *Action, c Cmd) bool { return strings.HasSuffix(c.File, "/embedcfg") })
+	if a.Tool("compile") == nil {
+		t.Errorf("the compile after the embedcfg was swallowed by the heredoc")
+	}
+}
+
+func TestCgoStepsBelongToTheirPackage(t *testing.T) {
+	p := parseRecorded(t, "cgo")
+	for _, a := range p.Actions {
+		cc, cgo := 0, a.Tool("cgo") != nil
+		for _, c := range a.Cmds {
+			if c.Kind == CC {
+				cc++
+			}
+		}
+		if cc > 0 && !cgo {
+			t.Errorf("%s runs the C compiler %d times but no cgo", a.Key(), cc)
+		}
+	}
+	_, lt := find(p, func(_ *Action, c Cmd) bool { return c.LinkTest })
+	if lt == nil {
+		t.Errorf("no command marked as the internal linking test")
+	}
+	if len(p.Probes) == 0 {
+		t.Errorf("no flag probes recorded")
+	}
+}
+
+func TestDotExpandsToTheCdDirectory(t *testing.T) {
+	p := parseRecorded(t, "packages")
+	_, c := find(p, func(_ *Action, c Cmd) bool { return c.Tool == "compile" && c.Dir == "/src/packages" && strings.Contains(strings.Join(c.Args, " "), "-p main") })
+	if c == nil {
+		t.Fatal("no compile of the main package")
+	}
+	if got := c.Args[len(c.Args)-1]; got != "/src/packages/main.go" {
+		t.Errorf("main.go argument = %q, want /src/packages/main.go", got)
+	}
+}
+
+func TestGoQuotedWords(t *testing.T) {
+	script := "mkdir -p $WORK/b001/\ncd /x\n/go/pkg/tool/linux_amd64/compile -o $WORK/b001/_pkg_.a -trimpath \"$WORK/b001=>\" \"-ldflags=\\\"-O2\\\"\" \"a\\tb\" \"\\xff\"\n"
+	s, err := Parse("t", []byte(script), Options{CC: "gcc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"/go/pkg/tool/linux_amd64/compile", "-o", "$WORK/b001/_pkg_.a", "-trimpath", "$WORK/b001=>", `-ldflags="-O2"`, "a\tb", "\xff"}
+	if diff := cmp.Diff(want, s.Cmds[1].Args); diff != "" {
+		t.Errorf("args mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestUnrecognisedCommandIsAnError(t *testing.T) {
+	for _, tc := range []struct{ script, want string }{
+		{"mkdir -p $WORK/b001/\nfrobnicate $WORK/b001\n", `t:2:1: unrecognised command "frobnicate"`},
+		{"mkdir -p $WORK/b001/\nls | wc\n", "t:2:1: unrecognised command: only"},
+		{"echo $HOME > $WORK/b001/x\n", "t:1:6: unexpected variable expansion"},
+		{"clang -c x.c || true\n", `t:1:1: unrecognised command "clang" before`},
+		{"cat >$WORK/b001/importcfg << 'EOF'\nunterminated\n", "t:"},
+	} {
+		_, err := Parse("t", []byte(tc.script), Options{CC: "gcc"})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Parse(%q) error = %v, want it to contain %q", tc.script, err, tc.want)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, name := range recorded {
+		b, err := os.ReadFile(filepath.Join("testdata", name+".n"))
+		if err != nil {
+			f.Fatal(err)
+		}
+		if len(b) > 4000 {
+			b = b[:4000]
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s, err := Parse("fuzz", b, Options{CC: "gcc", CXX: "g++"})
+		if err != nil {
+			return
+		}
+		for _, c := range s.Cmds {
+			if c.Kind == 0 {
+				t.Fatalf("command without a kind at line %d", c.Line)
+			}
+		}
+		_, _ = Group(s)
+	})
+}
