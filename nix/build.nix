@@ -121,7 +121,7 @@ in
         '';
         passAsFile = [ "script" "innerExpr" ];
       };
-      minNix = "2.30";
+      unsupported = import ./dyndrv-support.nix { };
       result = tc.run {
         name = p.name;
         script = ''
@@ -130,7 +130,5 @@ in
         '';
       };
     in
-      if builtins.compareVersions builtins.nixVersion minNix < 0 || !(builtins ? outputOf)
-      then throw "dgd.buildWithDynDrv needs Nix >= ${minNix} with the dynamic-derivations, ca-derivations and recursive-nix experimental features (this is Nix ${builtins.nixVersion}); use buildWithIFD, or scripts/with-nix"
-      else result // { passthru = { inherit producer; }; };
+      if unsupported != null then throw unsupported else result // { passthru = { inherit producer; }; };
 }

@@ -1,54 +1,20 @@
 package actions
 
 import (
-	"context"
-	"flag"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/dgd-build/dgd/internal/goldens"
 	"github.com/google/go-cmp/cmp"
 )
 
-var update = flag.Bool("update", false, "re-record testdata/*.n from the examples with the go on PATH")
-
-// recorded are the examples whose `go build -n` scripts are kept in testdata.
-var recorded = []string{"hello", "cgo", "asm", "embed", "dep", "packages"}
-
-// record writes testdata/NAME.n: the script of `go build -n` for examples/NAME, with the
-// machine's directories replaced by fixed ones.
-func record(t *testing.T, name string) {
-	dir, _ := filepath.Abs(filepath.Join("..", "..", "examples", name))
-	cache := t.TempDir()
-	cmd := exec.CommandContext(context.Background(), "go", "build", "-n", "-a", "-trimpath", "-buildvcs=false", "-ldflags=-buildid=", ".")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOCACHE="+cache, "GOTOOLCHAIN=local", "GOFLAGS=")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build -n in %s: %v\n%s", dir, err, out)
-	}
-	modcache, _ := exec.Command("go", "env", "GOMODCACHE").Output()
-	s := strings.ReplaceAll(string(out), dir, "/src/"+name)
-	if m := strings.TrimSpace(string(modcache)); m != "" {
-		s = strings.ReplaceAll(s, m, "/gomodcache")
-	}
-	if err := os.WriteFile(filepath.Join("testdata", name+".n"), []byte(s), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func parseRecorded(t *testing.T, name string) *Plan {
 	t.Helper()
-	if *update {
-		record(t, name)
-	}
-	b, err := os.ReadFile(filepath.Join("testdata", name+".n"))
+	r, err := goldens.Load(recordedGo, name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := Parse(name+".n", b, Options{CC: "gcc", CXX: "g++"})
+	s, err := Parse(name, r.BuildN, Options{CC: "gcc", CXX: "g++"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,8 +25,11 @@ func parseRecorded(t *testing.T, name string) *Plan {
 	return p
 }
 
+// recordedGo is the Go version whose recordings these tests read.
+const recordedGo = "go1.26.8"
+
 func TestRecordedScripts(t *testing.T) {
-	for _, name := range recorded {
+	for _, name := range goldens.Examples {
 		t.Run(name, func(t *testing.T) {
 			p := parseRecorded(t, name)
 			links := 0
@@ -105,7 +74,7 @@ func TestEmbedcfgKeptByteForByte(t *testing.T) {
 	if c == nil {
 		t.Fatal("no embedcfg written")
 	}
-	want := "{\n\t\"Patterns\": {\n\t\t\"static/greeting.txt\": [\n\t\t\t\"static/greeting.txt\"\n\t\t]\n\t},\n\t\"Files\": {\n\t\t\"static/greeting.txt\": \"/src/embed/static/greeting.txt\"\n\t}\n}"
+	want := "{\n\t\"Patterns\": {\n\t\t\"static/greeting.txt\": [\n\t\t\t\"static/greeting.txt\"\n\t\t]\n\t},\n\t\"Files\": {\n\t\t\"static/greeting.txt\": \"/modroot/embed/static/greeting.txt\"\n\t}\n}"
 	if diff := cmp.Diff(want, c.Content); diff != "" {
 		t.Errorf("embedcfg mismatch (-want +got):\n%s", diff)
 	}
@@ -140,12 +109,14 @@ func TestCgoStepsBelongToTheirPackage(t *testing.T) {
 
 func TestDotExpandsToTheCdDirectory(t *testing.T) {
 	p := parseRecorded(t, "packages")
-	_, c := find(p, func(_ *Action, c Cmd) bool { return c.Tool == "compile" && c.Dir == "/src/packages" && strings.Contains(strings.Join(c.Args, " "), "-p main") })
+	_, c := find(p, func(_ *Action, c Cmd) bool {
+		return c.Tool == "compile" && c.Dir == "/modroot/packages" && strings.Contains(strings.Join(c.Args, " "), "-p main")
+	})
 	if c == nil {
 		t.Fatal("no compile of the main package")
 	}
-	if got := c.Args[len(c.Args)-1]; got != "/src/packages/main.go" {
-		t.Errorf("main.go argument = %q, want /src/packages/main.go", got)
+	if got := c.Args[len(c.Args)-1]; got != "/modroot/packages/main.go" {
+		t.Errorf("main.go argument = %q, want /modroot/packages/main.go", got)
 	}
 }
 
@@ -177,11 +148,12 @@ func TestUnrecognisedCommandIsAnError(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, name := range recorded {
-		b, err := os.ReadFile(filepath.Join("testdata", name+".n"))
+	for _, name := range goldens.Examples {
+		r, err := goldens.Load(recordedGo, name)
 		if err != nil {
 			f.Fatal(err)
 		}
+		b := r.BuildN
 		if len(b) > 4000 {
 			b = b[:4000]
 		}

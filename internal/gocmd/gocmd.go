@@ -36,3 +36,9 @@ func Run(ctx context.Context, inv Invocation) (stdout, stderr []byte, err error)
 	}
 	return o.Bytes(), e.Bytes(), nil
 }
+
+// BuildNFlags are the flags of `go build -n` that every plan uses: -a and an empty GOCACHE make
+// go print every action; the build ID is empty, as buildGoModule's (-n cannot give the real one).
+func BuildNFlags() []string {
+	return []string{"-n", "-a", "-trimpath", "-buildvcs=false", "-ldflags=-buildid="}
+}

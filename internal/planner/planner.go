@@ -18,10 +18,6 @@ import (
 	"github.com/dgd-build/dgd/internal/plan"
 )
 
-// BuildFlags are the flags of `go build -n` that every plan uses: -a and an empty GOCACHE make
-// go print every action; the build ID is empty, as buildGoModule's (-n cannot give the real one).
-var BuildFlags = []string{"-n", "-a", "-trimpath", "-buildvcs=false", "-ldflags=-buildid="}
-
 // Main is `dgd plan`.
 func Main(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
@@ -110,7 +106,7 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 		return nil, fmt.Errorf("package %s is not a main package: dgd builds programs", cfg.Package)
 	}
 
-	_, script, err := gocmd.Run(ctx, inv("build", append(BuildFlags, cfg.Package)...))
+	_, script, err := gocmd.Run(ctx, inv("build", append(gocmd.BuildNFlags(), cfg.Package)...))
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,29 @@
+# make demo: set up Nix if needed, build examples/dep with buildWithDynDrv, run it.
+# make test: every test (unit, Nix builds of the examples both ways, end-to-end).
+SHELL := /bin/bash
+WITH_NIX := scripts/with-nix
+# fixed-output module downloads read the proxy from the environment (impureEnvVars)
+export GOPROXY ?= $(shell go env GOPROXY)
+export GOFLAGS :=
+
+.PHONY: demo test unit nix-examples e2e fuzz
+
+demo:
+	$(WITH_NIX) nix-build -A examples.dep --arg useDynDrv true -o result-demo
+	./result-demo/bin/dep
+
+test: unit nix-examples e2e
+
+unit:
+	go vet ./...
+	go test -count=1 ./internal/... ./cmd/...
+
+nix-examples:
+	$(WITH_NIX) nix-build -A testExamples --arg useDynDrv true --no-out-link
+	$(WITH_NIX) nix-build -A testExamples --arg useDynDrv false --no-out-link
+
+e2e:
+	$(WITH_NIX) go test -count=1 -timeout 80m ./e2e/
+
+fuzz:
+	go test ./internal/actions/ -run '^$$' -fuzz FuzzParse -fuzztime 60s

@@ -1,0 +1,163 @@
+package plan
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/dgd-build/dgd/internal/actions"
+	"github.com/dgd-build/dgd/internal/adapter"
+	"github.com/dgd-build/dgd/internal/goldens"
+	"github.com/google/go-cmp/cmp"
+)
+
+const recordedGo = "go1.26.8"
+
+func all(string) bool { return true }
+
+// makeRecorded plans a recorded example as if on the recording machine.
+func makeRecorded(t *testing.T, example string) *Plan {
+	t.Helper()
+	r, err := goldens.Load(recordedGo, example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkgs, err := adapter.DecodeBytes(r.GoList)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := actions.Parse(example, r.BuildN, actions.Options{CC: "gcc", CXX: "g++"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := actions.Group(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Make(Input{Packages: pkgs, Actions: g, GoVersion: recordedGo, GOROOT: goldens.GOROOT, GoPkg: goldens.GOROOT,
+		GOMODCACHE: goldens.GOMODCACHE, ModRoot: goldens.ModRoot + "/" + example, CC: all})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestRecordedExamplesPlan(t *testing.T) {
+	wantBin := map[string]string{"asm": "asm", "cgo": "cgo", "dep": "dep", "embed": "embed", "hello": "hello", "packages": "packages", "subpackage": "hello"}
+	for _, ex := range goldens.Examples {
+		t.Run(ex, func(t *testing.T) {
+			p := makeRecorded(t, ex)
+			if p.Binary != wantBin[ex] {
+				t.Errorf("binary %q, want %q", p.Binary, wantBin[ex])
+			}
+			steps := []*Step{p.Link}
+			for _, pk := range p.Packages {
+				steps = append(steps, &pk.Step)
+			}
+			for _, st := range steps {
+				script := strings.ReplaceAll(st.Script, "@@goroot@@/src/", "@@goroot@@/")
+				for _, bad := range []string{goldens.ModRoot + "/", goldens.GOROOT, goldens.GOMODCACHE, "$WORK"} {
+					if i := strings.Index(script, bad); i >= 0 {
+						t.Errorf("a script keeps %q: ...%s...", bad, script[max(0, i-80):min(len(script), i+80)])
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestScriptsAreValidShell(t *testing.T) {
+	p := makeRecorded(t, "cgo")
+	for _, pk := range append(p.Packages, &Package{ImportPath: "link", Step: *p.Link}) {
+		cmd := exec.Command("sh", "-n")
+		cmd.Stdin = strings.NewReader(pk.Script)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("%s: sh -n: %v\n%s", pk.ImportPath, err, out)
+		}
+	}
+}
+
+func TestPackagesDeps(t *testing.T) {
+	p := makeRecorded(t, "packages")
+	got := map[string]Source{}
+	var mainDeps []string
+	for _, pk := range p.Packages {
+		if pk.Source.Kind == "main" {
+			got[pk.ImportPath] = pk.Source
+		}
+		if pk.ImportPath == "example.com/packages" {
+			mainDeps = pk.Deps
+		}
+	}
+	want := map[string]Source{
+		"example.com/packages":   {Kind: "main", Dir: ".", Files: []string{"main.go"}},
+		"example.com/packages/a": {Kind: "main", Dir: "a", Files: []string{"a.go"}},
+		"example.com/packages/b": {Kind: "main", Dir: "b", Files: []string{"b.go"}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("sources mismatch (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"example.com/packages/a", "example.com/packages/b", "fmt", "runtime"}, mainDeps); diff != "" {
+		t.Errorf("main's deps mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestDepModules(t *testing.T) {
+	p := makeRecorded(t, "dep")
+	want := map[string]string{
+		"github.com/google/uuid@v1.6.0":         "github.com/google/uuid@v1.6.0",
+		"github.com/mattn/go-runewidth@v0.0.16": "github.com/mattn/go-runewidth@v0.0.16",
+		"github.com/rivo/uniseg@v0.2.0":         "github.com/rivo/uniseg@v0.2.0",
+	}
+	if diff := cmp.Diff(want, p.Modules); diff != "" {
+		t.Errorf("modules mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestCgoFlagsRestored(t *testing.T) {
+	p := makeRecorded(t, "cgo")
+	for _, pk := range p.Packages {
+		if pk.ImportPath != "example.com/cgo" {
+			continue
+		}
+		for _, want := range []string{`'-ffile-prefix-map='"$w"'=/tmp/go-build'`, "'-gno-record-gcc-switches'",
+			"'-ffile-prefix-map=@@src@@=/_/example.com/cgo'", "'-Wl,--no-gc-sections'"} {
+			if !strings.Contains(pk.Script, want) {
+				t.Errorf("the cgo package's script lacks %s:\n%s", want, pk.Script)
+			}
+		}
+		if !pk.CC {
+			t.Errorf("the cgo package is not marked as running the C compiler")
+		}
+		return
+	}
+	t.Fatal("no package example.com/cgo")
+}
+
+func TestQuote(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", "''"},
+		{"a b", "'a b'"},
+		{"it's", `'it'\''s'`},
+		{"@@w@@/_pkg_.a", `"$w"'/_pkg_.a'`},
+		{"-c=@@c@@", `'-c='"$c"`},
+		{"@@dep:fmt@@/_pkg_.a", "'@@dep:fmt@@/_pkg_.a'"},
+	} {
+		if got := quote(tc.in); got != tc.want {
+			t.Errorf("quote(%q) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestReplaceDir(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"/src/x/a.go", "@@src@@/a.go"},
+		{"/src/x=>example.com/x;", "@@src@@=>example.com/x;"},
+		{"/src/xy/a.go", "/src/xy/a.go"},
+		{"/src/x", "@@src@@"},
+	} {
+		if got := replaceDir(tc.in, "/src/x", "@@src@@"); got != tc.want {
+			t.Errorf("replaceDir(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
