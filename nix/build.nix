@@ -114,9 +114,15 @@ in
         outputHashAlgo = "sha256";
         NIX_CONFIG = "extra-experimental-features = nix-command ca-derivations dynamic-derivations";
         inherit innerExpr;
-        script = p.planScript + ''
+        script = ''
+          t0=$(cut -d' ' -f1 /proc/uptime)
+        '' + p.planScript + ''
+          t1=$(cut -d' ' -f1 /proc/uptime)
           export PLAN=$TMPDIR/plan.json
           drv=$(nix-instantiate "$innerExprPath" 2>$TMPDIR/inst.log) || { cat $TMPDIR/inst.log >&2; exit 1; }
+          t2=$(cut -d' ' -f1 /proc/uptime)
+          n=$(nix-store -qR "$drv" | grep -c -- '-gopkg-.*\.drv$' || true)
+          awk -v a=$t0 -v b=$t1 -v c=$t2 -v n=$n 'BEGIN { printf "dgd: planned in %.2f s, registered %d package derivations (+ link) in %.2f s\n", b-a, n, c-b }' >&2
           cp $drv $out
         '';
         passAsFile = [ "script" "innerExpr" ];
