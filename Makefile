@@ -6,7 +6,7 @@ WITH_NIX := scripts/with-nix
 export GOPROXY ?= $(shell go env GOPROXY)
 export GOFLAGS :=
 
-.PHONY: demo test unit nix-examples e2e fuzz
+.PHONY: demo test unit nix-examples e2e fuzz bench
 
 demo:
 	$(WITH_NIX) nix-build -A examples.dep --arg useDynDrv true -o result-demo
@@ -27,3 +27,6 @@ e2e:
 
 fuzz:
 	go test ./internal/actions/ -run '^$$' -fuzz FuzzParse -fuzztime 60s
+
+bench:
+	$(WITH_NIX) scripts/bench-dep
