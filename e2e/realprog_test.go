@@ -1,0 +1,78 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// realPrograms are real programs from the Go module proxy: a CLI with third-party modules,
+// a small tool, and a cgo program that links externally (sqlite).
+var realPrograms = []struct {
+	module, subPackage, vendorHash, bin string
+}{
+	{"github.com/junegunn/fzf@v0.65.2", "", "sha256-4G9k6WN9nEd9nO+aB3qOtGb9XW6mLOvNVGG+qbE5edI=", "fzf"},
+	{"github.com/BurntSushi/toml@v1.6.0", "cmd/tomlv", "", "tomlv"},
+	{"github.com/mattn/go-sqlite3@v1.14.32", "_example/simple", "", "simple"},
+}
+
+// download puts the source of module@version into a new writable directory.
+func download(t *testing.T, mv string) string {
+	t.Helper()
+	cache := t.TempDir()
+	cmd := exec.Command("go", "mod", "download", "-json", mv)
+	cmd.Env = append(os.Environ(), "GOMODCACHE="+cache, "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go mod download %s: %v", mv, err)
+	}
+	var m struct{ Dir string }
+	if err := json.Unmarshal(out, &m); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(t.TempDir(), "src")
+	if out, err := exec.Command("cp", "-R", m.Dir, dst).CombinedOutput(); err != nil {
+		t.Fatalf("cp: %v\n%s", err, out)
+	}
+	if out, err := exec.Command("chmod", "-R", "u+w", dst, cache).CombinedOutput(); err != nil {
+		t.Fatalf("chmod: %v\n%s", err, out)
+	}
+	return dst
+}
+
+// TestRealProgramsIdenticalToGoBuild builds real programs both ways and compares them byte for
+// byte with `go build -trimpath`.
+func TestRealProgramsIdenticalToGoBuild(t *testing.T) {
+	requireNix(t)
+	for _, p := range realPrograms {
+		t.Run(p.bin, func(t *testing.T) {
+			dir := download(t, p.module)
+			pkg, extra := ".", ""
+			if p.subPackage != "" {
+				pkg, extra = "./"+p.subPackage, fmt.Sprintf("subPackage = %q;", p.subPackage)
+			}
+			if p.vendorHash != "" {
+				extra += fmt.Sprintf(" vendorHash = %q;", p.vendorHash)
+			}
+			want := goBuild(t, dir, pkg, []string{"GOFLAGS=-mod=mod"})
+			for _, builder := range []string{"buildWithIFD", "buildWithDynDrv"} {
+				outs, log, err := buildDir(t, builder, dir, extra)
+				if err != nil {
+					t.Fatalf("%s: %v\n%s", builder, err, log)
+				}
+				bin := filepath.Join(outs[0], "bin", p.bin)
+				got, err := os.ReadFile(bin)
+				if err != nil {
+					t.Fatalf("%s: %v", builder, err)
+				}
+				if !bytes.Equal(got, want) {
+					t.Errorf("%s: %s differs from go build -trimpath (%d vs %d bytes)", builder, bin, len(got), len(want))
+				}
+			}
+		})
+	}
+}
