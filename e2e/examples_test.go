@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -16,12 +17,15 @@ var examples = []struct {
 	{"asm", ".", "asm", nil},
 	{"cgo", ".", "cgo", nil},
 	{"dep", ".", "dep", nil},
+	{"dep_lock", ".", "dep", nil},
 	{"embed", ".", "embed", nil},
 	{"hello", ".", "hello", nil},
 	{"hello_nocgo", ".", "hello", []string{"CGO_ENABLED=0"}},
 	{"packages", ".", "packages", nil},
 	{"storepath", ".", "storepath", nil},
 	{"subpackage", "./cmd/hello", "hello", nil},
+	{"vendored", ".", "vendored", nil},
+	{"workspace", "./app", "app", nil},
 }
 
 // TestExamplesIdenticalToGoBuild builds every example both ways and compares each binary,
@@ -30,7 +34,8 @@ func TestExamplesIdenticalToGoBuild(t *testing.T) {
 	requireNix(t)
 	want := map[string][]byte{}
 	for _, ex := range examples {
-		want[ex.name] = goBuild(t, filepath.Join(repo, "examples", ex.name), ex.pkg, ex.env)
+		dir := strings.TrimSuffix(ex.name, "_lock") // dep_lock builds examples/dep
+		want[ex.name] = goBuild(t, filepath.Join(repo, "examples", dir), ex.pkg, ex.env)
 	}
 	for _, dyn := range []bool{false, true} {
 		mode := map[bool]string{false: "ifd", true: "dyndrv"}[dyn]

@@ -18,10 +18,11 @@ let
     , go ? null           # the Go toolchain (default: pkgs.go)
     , innerNix ? null     # the nix used inside the dynamic-derivation producer (default: pkgs.nix)
     , pname ? null        # name of the result (default: the last element of subPackage or src)
+    , lockFile ? null     # a dgd.lock (default: src/dgd.lock when there is no vendorHash)
     , ...
     }:
     let
-      known = [ "src" "vendorHash" "subPackage" "env" "go" "innerNix" "pname" ];
+      known = [ "src" "vendorHash" "subPackage" "env" "go" "innerNix" "pname" "lockFile" ];
       unknown = builtins.filter (a: !builtins.elem a known) (attrNames args);
       tc = import ./toolchain.nix ({ inherit pkgs; }
         // (if go != null then { inherit go; } else { })
@@ -35,6 +36,13 @@ let
       modcache = if hasVendorHash
         then import ./modules.nix { inherit tc name; src = srcPath; vendorHash = check fn "vendorHash" isString "a string (\"sha256-...\")" vendorHash; }
         else null;
+      # without vendorHash, a dgd.lock (lockFile, or the one in src) downloads module by module
+      lockPath = if lockFile != null then lockFile
+        else if !(args ? vendorHash) && builtins.pathExists "${srcPath}/dgd.lock" then "${srcPath}/dgd.lock" else null;
+      lock = if lockPath == null then null
+        else import ./lock.nix { inherit tc name; src = srcPath; lockFile = lockPath; };
+      moduleSource = import ./module-source.nix { inherit modcache; lockModules = if lock == null then null else lock.modules; };
+      modulesFile = if lock == null then "" else lock.modulesFile;
       envList = map (k: "${k}=${toString env.${k}}") (attrNames (check fn "env" isAttrs "an attribute set" env));
       cgoOff = (env.CGO_ENABLED or null) != null && toString env.CGO_ENABLED == "0";
       pkgArg = if subPackage == null then "." else "./" + check fn "subPackage" isString "a string" subPackage;
@@ -44,20 +52,21 @@ let
         export HOME=$TMPDIR GOCACHE=$TMPDIR/gocache GOPATH=$TMPDIR/gopath GOTOOLCHAIN=local GOPROXY=off GOSUMDB=off
         export GOMODCACHE=${if modcache == null then "$TMPDIR/no-modules" else modcache}
         ${concatStringsSep "\n" (map (e: "export ${e}") envList)}
-        if ! ${dgd}/bin/dgd plan -C ${srcPath} -gopkg ${tc.go} -go ${tc.go}/bin/go -o $TMPDIR/plan.json ${pkgArg}; then
-          ${if hasVendorHash then "" else ''
+        if ! ${dgd}/bin/dgd plan -C ${srcPath} -gopkg ${tc.go} -go ${tc.go}/bin/go -o $TMPDIR/plan.json \
+            ${if lock == null then "" else "-modules $modulesFilePath"} ${pkgArg}; then
+          ${if hasVendorHash || lock != null then "" else ''
             if grep -q '^require' ${srcPath}/go.mod 2>/dev/null; then
-              echo "dgd: ${name} requires third-party modules: set vendorHash (use vendorHash = \"\"; the error then prints the right hash)" >&2
+              echo "dgd: ${name} requires third-party modules: set vendorHash (use vendorHash = \"\"; the error then prints the right hash), or write a dgd.lock with \`dgd lock\`" >&2
             fi''}
           exit 1
         fi
       '';
     in
       if unknown != [ ] then throw "dgd.${fn}: unknown argument(s) ${concatStringsSep ", " unknown} (known: ${concatStringsSep ", " known})"
-      else { inherit tc name modcache planScript srcPath cgoOff; };
+      else { inherit tc name modcache lock moduleSource modulesFile planScript srcPath cgoOff; };
 
   fromPlan = p: plan: import ./packages.nix {
-    inherit (p) tc name modcache;
+    inherit (p) tc name moduleSource;
     inherit plan;
     src = p.srcPath;
   };
@@ -72,6 +81,8 @@ in
         name = "${p.name}-plan.json";
         script = p.planScript + "cp $TMPDIR/plan.json $out";
         extraPath = if p.cgoOff then [ ] else [ p.tc.cc ];
+        inherit (p) modulesFile;
+        passAsFile = [ "modulesFile" ];
       };
       built = fromPlan p (builtins.fromJSON (builtins.readFile planDrv));
     in built.link // { passthru = { inherit planDrv; inherit (built) packages binary; }; };
@@ -98,7 +109,10 @@ in
             inherit tc plan;
             name = "${p.name}";
             src = ${sp p.srcPath};
-            modcache = ${if p.modcache == null then "null" else sp "${p.modcache}"};
+            moduleSource = import ${nixDir}/module-source.nix {
+              modcache = ${if p.modcache == null then "null" else sp "${p.modcache}"};
+              lockModules = ${if p.lock == null then "null" else "{ " + concatStringsSep " " (map (mv: "${toJSON mv} = ${sp "${p.lock.modules.${mv}}"};") (attrNames p.lock.modules)) + " }"};
+            };
           };
         in built.link
       '';
@@ -114,6 +128,7 @@ in
         outputHashAlgo = "sha256";
         NIX_CONFIG = "extra-experimental-features = nix-command ca-derivations dynamic-derivations";
         inherit innerExpr;
+        inherit (p) modulesFile;
         script = ''
           t0=$(cut -d' ' -f1 /proc/uptime)
         '' + p.planScript + ''
@@ -125,7 +140,7 @@ in
           awk -v a=$t0 -v b=$t1 -v c=$t2 -v n=$n 'BEGIN { printf "dgd: planned in %.2f s, registered %d package derivations (+ link) in %.2f s\n", b-a, n, c-b }' >&2
           cp $drv $out
         '';
-        passAsFile = [ "script" "innerExpr" ];
+        passAsFile = [ "script" "innerExpr" "modulesFile" ];
       };
       unsupported = import ./dyndrv-support.nix { };
       result = tc.run {

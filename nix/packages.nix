@@ -3,7 +3,7 @@
 { tc          # toolchain.nix
 , plan        # the parsed plan
 , src         # the main module's root (a path, or a store path string)
-, modcache    # GOMODCACHE with the third-party modules, or null
+, moduleSource # "path@version" -> dir -> the module's files (module-source.nix)
 , name        # the link derivation's name
 }:
 let
@@ -15,11 +15,7 @@ let
   # a store name from an import path
   storeName = s: replaceStrings [ "/" "~" "@" ] [ "-" "-" "_" ] s;
 
-  # every third-party module in a store path of its own
-  modules = builtins.mapAttrs (mv: dir: builtins.path {
-    path = "${modcache}/${dir}";
-    name = "gomod-" + storeName mv;
-  }) (plan.Modules or { });
+  modules = builtins.mapAttrs moduleSource (plan.Modules or { });
 
   # a main-module package's own files, and nothing else
   mainSource = p:

@@ -1,9 +1,11 @@
 // Command dgd plans Go builds as one Nix derivation per package.
 //
-//	dgd plan [-C dir] [-o plan.json] [-gopkg path] [package]
+//	dgd plan [-C dir] [-o plan.json] [-gopkg path] [-modules file] [package]
+//	dgd lock [-C dir] [-check]
 //
 // plan runs `go list -json -deps` and `go build -n` for one main package and writes the plan
-// that dgd's Nix code turns into derivations.
+// that dgd's Nix code turns into derivations. lock writes dgd.lock, one line per module that
+// go.sum names with the Nix hash of its download; -check tells whether it is up to date.
 package main
 
 import (
@@ -16,15 +18,17 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: dgd plan [-C dir] [-o plan.json] [-gopkg path] [package]")
+		fmt.Fprintln(os.Stderr, "usage: dgd plan [-C dir] [-o plan.json] [-gopkg path] [-modules file] [package]\n       dgd lock [-C dir] [-check]")
 		os.Exit(2)
 	}
 	var err error
 	switch os.Args[1] {
 	case "plan":
 		err = planner.Main(context.Background(), os.Args[2:])
+	case "lock":
+		err = planner.LockMain(context.Background(), os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown command %q (known: plan)", os.Args[1])
+		err = fmt.Errorf("unknown command %q (known: plan, lock)", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "dgd:", err)

@@ -47,12 +47,18 @@ var workRE = regexp.MustCompile(`\$WORK/(b[0-9]+)`)
 func Group(s *Script) (*Plan, error) {
 	p := &Plan{}
 	byKey := map[string]*Action{}
+	var lastLink *Action
 	for _, c := range s.Cmds {
 		if c.Kind == Probe {
 			p.Probes = append(p.Probes, c.Args)
 			continue
 		}
 		work := ownerWork(c)
+		if work == "" && c.Kind == Mkdir && lastLink != nil {
+			// the directory of -o, made right before the binary is moved there
+			lastLink.Cmds = append(lastLink.Cmds, c)
+			continue
+		}
 		if work == "" {
 			return nil, fmt.Errorf("go build -n:%d: %s command touches no $WORK/bNNN directory: %s", c.Line, c.Kind, strings.Join(c.Args, " "))
 		}
@@ -64,6 +70,9 @@ func Group(s *Script) (*Plan, error) {
 			p.Actions = append(p.Actions, a)
 		}
 		a.Cmds = append(a.Cmds, c)
+		if a.Link {
+			lastLink = a
+		}
 	}
 	return p, nil
 }

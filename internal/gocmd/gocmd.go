@@ -39,6 +39,8 @@ func Run(ctx context.Context, inv Invocation) (stdout, stderr []byte, err error)
 
 // BuildNFlags are the flags of `go build -n` that every plan uses: -a and an empty GOCACHE make
 // go print every action; the build ID is empty, as buildGoModule's (-n cannot give the real one).
-func BuildNFlags() []string {
-	return []string{"-n", "-a", "-trimpath", "-buildvcs=false", "-ldflags=-buildid="}
+// The binary goes into the directory outDir, so that go names it and no source directory of
+// the same name is in its way.
+func BuildNFlags(outDir string) []string {
+	return []string{"-n", "-a", "-trimpath", "-buildvcs=false", "-ldflags=-buildid=", "-o", outDir + "/"}
 }

@@ -21,10 +21,11 @@ const (
 	ModRoot    = "/modroot"    // + "/" + example
 	GOMODCACHE = "/gomodcache" //
 	GOROOT     = "/goroot"     //
+	OutDir     = "/out"        // -o of go build -n: only printed, never written
 )
 
 // Examples are the examples that have recordings.
-var Examples = []string{"asm", "cgo", "dep", "embed", "hello", "packages", "subpackage"}
+var Examples = []string{"asm", "cgo", "dep", "embed", "hello", "packages", "subpackage", "vendored", "workspace"}
 
 // Recording is what go printed for one example.
 type Recording struct {
@@ -46,8 +47,11 @@ func Dir(goVersion, example string) string {
 
 // PackageOf is the package built for an example.
 func PackageOf(example string) string {
-	if example == "subpackage" {
+	switch example {
+	case "subpackage":
 		return "./cmd/hello"
+	case "workspace":
+		return "./app"
 	}
 	return "."
 }
@@ -81,7 +85,7 @@ func Record(ctx context.Context, goBin, example string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	_, script, err := gocmd.Run(ctx, inv("build", append(gocmd.BuildNFlags(), pkg)...))
+	_, script, err := gocmd.Run(ctx, inv("build", append(gocmd.BuildNFlags(OutDir), pkg)...))
 	if err != nil {
 		return "", err
 	}

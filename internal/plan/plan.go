@@ -85,7 +85,7 @@ type Input struct {
 	GOROOT     string // as go reports it
 	GoPkg      string // the go package (GOROOT is inside it)
 	GOMODCACHE string
-	ModRoot    string // the main module's directory
+	ModRoot    string // the main module's directory (a workspace's: the directory of go.work)
 	CC         cgo.Supports
 }
 
@@ -320,13 +320,27 @@ func (r *replayer) pkg(a *actions.Action, p *adapter.Package) (*Package, error) 
 	case p.Goroot:
 		pk.Source = Source{Kind: "goroot"}
 	case p.Module != nil && p.Module.Main:
-		rel, err := filepath.Rel(r.in.ModRoot, p.Dir)
-		if err != nil || strings.HasPrefix(rel, "..") {
-			return nil, fmt.Errorf("directory %s is outside the main module %s", p.Dir, r.in.ModRoot)
+		// the main module, or one of a workspace's modules (all under ModRoot)
+		rel, err := underRoot(r.in.ModRoot, p.Dir)
+		if err != nil {
+			return nil, err
 		}
-		pk.Source = Source{Kind: "main", Dir: filepath.ToSlash(rel), Files: p.SourceFiles()}
+		inMod, err := filepath.Rel(p.Module.Dir, p.Dir)
+		if err != nil {
+			return nil, err
+		}
+		pk.Source = Source{Kind: "main", Dir: rel, Files: p.SourceFiles()}
 		srcDir = p.Dir
-		trimTo = path.Join("/_", p.Module.Path, filepath.ToSlash(rel))
+		trimTo = path.Join("/_", p.Module.Path, filepath.ToSlash(inMod))
+	case p.Module != nil && p.Module.Dir == "" && strings.HasPrefix(p.Dir, filepath.Join(r.in.ModRoot, "vendor")+string(filepath.Separator)):
+		// a package of the main module's vendor/ directory: part of src, like the main module's
+		rel, err := underRoot(r.in.ModRoot, p.Dir)
+		if err != nil {
+			return nil, err
+		}
+		pk.Source = Source{Kind: "main", Dir: rel, Files: p.SourceFiles()}
+		srcDir = p.Dir
+		trimTo = path.Join("/_", rel) // cmd/go maps the vendor directory to /_/vendor
 	case p.Module != nil && p.Module.Dir != "":
 		mv := p.Module.Path + "@" + p.Module.Version
 		modRel, err := filepath.Rel(r.in.GOMODCACHE, p.Module.Dir)
@@ -339,7 +353,7 @@ func (r *replayer) pkg(a *actions.Action, p *adapter.Package) (*Package, error) 
 		srcDir = p.Dir
 		trimTo = path.Join("/_", mv, filepath.ToSlash(rel))
 	default:
-		return nil, fmt.Errorf("no module and not in GOROOT: GOPATH mode and vendor directories are not supported yet")
+		return nil, fmt.Errorf("in %s, which is neither GOROOT, the main module, its vendor directory nor GOMODCACHE (GOPATH mode is not supported)", p.Dir)
 	}
 	s := r.newStep(a.Work, srcDir)
 	s.line("mkdir -p \"$w\"")
@@ -356,6 +370,15 @@ func (r *replayer) pkg(a *actions.Action, p *adapter.Package) (*Package, error) 
 	s.line("cp \"$w/_pkg_.a\" \"$out/\"")
 	s.finish(&pk.Step)
 	return pk, nil
+}
+
+// underRoot is dir relative to root, which must hold it.
+func underRoot(root, dir string) (string, error) {
+	rel, err := filepath.Rel(root, dir)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return "", fmt.Errorf("directory %s is outside the source tree %s", dir, root)
+	}
+	return filepath.ToSlash(rel), nil
 }
 
 func (s *step) finish(st *Step) {
@@ -464,8 +487,10 @@ func (r *replayer) link(a *actions.Action) (*Step, string, error) {
 		for i := range c.Args {
 			c.Args[i] = own(c.Args[i])
 		}
-		if c.Kind == actions.Remove {
-			continue // rm -rf $WORK/b001/: the build directory goes away with the build
+		if c.Kind == actions.Remove || c.Kind == actions.Mkdir && !strings.Contains(c.Args[0], "@@") {
+			// rm -rf $WORK/b001/: the build directory goes away with the build;
+			// mkdir of -o's directory: the binary goes to $out/bin
+			continue
 		}
 		if err := s.cd(c, &cur); err != nil {
 			return nil, "", fmt.Errorf("go build -n:%d: %w", c.Line, err)

@@ -43,12 +43,18 @@ func makeRecorded(t *testing.T, example string) *Plan {
 }
 
 func TestRecordedExamplesPlan(t *testing.T) {
-	wantBin := map[string]string{"asm": "asm", "cgo": "cgo", "dep": "dep", "embed": "embed", "hello": "hello", "packages": "packages", "subpackage": "hello"}
+	wantBin := map[string]string{"asm": "asm", "cgo": "cgo", "dep": "dep", "embed": "embed", "hello": "hello", "packages": "packages",
+		"subpackage": "hello", "vendored": "vendored", "workspace": "app"}
 	for _, ex := range goldens.Examples {
 		t.Run(ex, func(t *testing.T) {
 			p := makeRecorded(t, ex)
 			if p.Binary != wantBin[ex] {
 				t.Errorf("binary %q, want %q", p.Binary, wantBin[ex])
+			}
+			for _, want := range []string{`mkdir -p "$w"'/exe/'`, `mv "$w"'/exe/a.out' "$out"'/bin/` + wantBin[ex] + `'`} {
+				if !strings.Contains(p.Link.Script, want) {
+					t.Errorf("the link's script lacks %s:\n%s", want, p.Link.Script)
+				}
 			}
 			steps := []*Step{p.Link}
 			for _, pk := range p.Packages {
@@ -111,6 +117,33 @@ func TestDepModules(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, p.Modules); diff != "" {
 		t.Errorf("modules mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestVendoredAndWorkspaceSources(t *testing.T) {
+	for _, tc := range []struct {
+		example, pkg string
+		want         Source
+	}{
+		{"vendored", "github.com/pkg/errors", Source{Kind: "main", Dir: "vendor/github.com/pkg/errors", Files: []string{"errors.go", "go113.go", "stack.go"}}},
+		{"workspace", "example.com/greet", Source{Kind: "main", Dir: "greet", Files: []string{"greet.go"}}},
+		{"workspace", "example.com/app", Source{Kind: "main", Dir: "app", Files: []string{"main.go"}}},
+		{"workspace", "github.com/google/uuid", Source{Kind: "module", Module: "github.com/google/uuid@v1.6.0", Dir: "."}},
+	} {
+		p := makeRecorded(t, tc.example)
+		var got *Source
+		for _, pk := range p.Packages {
+			if pk.ImportPath == tc.pkg {
+				got = &pk.Source
+			}
+		}
+		if got == nil {
+			t.Errorf("%s: no package %s", tc.example, tc.pkg)
+			continue
+		}
+		if diff := cmp.Diff(tc.want, *got); diff != "" {
+			t.Errorf("%s: %s's source mismatch (-want +got):\n%s", tc.example, tc.pkg, diff)
+		}
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/dgd-build/dgd/internal/adapter"
 	"github.com/dgd-build/dgd/internal/cgo"
 	"github.com/dgd-build/dgd/internal/gocmd"
+	"github.com/dgd-build/dgd/internal/lock"
 	"github.com/dgd-build/dgd/internal/plan"
 )
 
@@ -25,6 +26,7 @@ func Main(ctx context.Context, args []string) error {
 	out := fs.String("o", "-", "write the plan to `file`")
 	gopkg := fs.String("gopkg", "", "`path` of the go package that holds GOROOT (default: GOROOT)")
 	goBin := fs.String("go", "go", "the go command")
+	modules := fs.String("modules", "", "a `file` of locked module downloads (lines: kind path version store-path) to build GOMODCACHE from")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -40,7 +42,19 @@ func Main(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	p, err := Plan(ctx, Config{Go: *goBin, Dir: root, Package: pkg, GoPkg: *gopkg, Env: os.Environ()})
+	env := os.Environ()
+	if *modules != "" {
+		mc, err := os.MkdirTemp("", "dgd-modcache-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(mc)
+		if err := assemble(root, *modules, mc); err != nil {
+			return err
+		}
+		env = append(env, "GOMODCACHE="+mc)
+	}
+	p, err := Plan(ctx, Config{Go: *goBin, Dir: root, Package: pkg, GoPkg: *gopkg, Env: env})
 	if err != nil {
 		return err
 	}
@@ -66,7 +80,7 @@ type Config struct {
 }
 
 type goEnv struct {
-	GOROOT, GOMODCACHE, GOVERSION, CC, CXX, CGO_ENABLED, GOMOD string
+	GOROOT, GOMODCACHE, GOVERSION, CC, CXX, CGO_ENABLED, GOMOD, GOWORK string
 }
 
 // Plan runs go and makes the plan.
@@ -81,7 +95,7 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 		return gocmd.Invocation{Go: cfg.Go, Verb: verb, Args: args, Env: env, Dir: cfg.Dir}
 	}
 
-	o, _, err := gocmd.Run(ctx, inv("env", "-json", "GOROOT", "GOMODCACHE", "GOVERSION", "CC", "CXX", "CGO_ENABLED", "GOMOD"))
+	o, _, err := gocmd.Run(ctx, inv("env", "-json", "GOROOT", "GOMODCACHE", "GOVERSION", "CC", "CXX", "CGO_ENABLED", "GOMOD", "GOWORK"))
 	if err != nil {
 		return nil, err
 	}
@@ -89,10 +103,15 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 	if err := json.Unmarshal(o, &ge); err != nil {
 		return nil, fmt.Errorf("go env: %w", err)
 	}
-	if ge.GOMOD == "" || ge.GOMOD == os.DevNull {
+	var modRoot string
+	switch {
+	case ge.GOWORK != "" && ge.GOWORK != "off":
+		modRoot = filepath.Dir(ge.GOWORK)
+	case ge.GOMOD == "" || ge.GOMOD == os.DevNull:
 		return nil, fmt.Errorf("%s is not in a Go module: no go.mod found (create one with `go mod init`)", cfg.Dir)
+	default:
+		modRoot = filepath.Dir(ge.GOMOD)
 	}
-	modRoot := filepath.Dir(ge.GOMOD)
 
 	o, _, err = gocmd.Run(ctx, inv("list", adapter.ListArgs(nil, []string{cfg.Package})...))
 	if err != nil {
@@ -106,7 +125,7 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 		return nil, fmt.Errorf("package %s is not a main package: dgd builds programs", cfg.Package)
 	}
 
-	_, script, err := gocmd.Run(ctx, inv("build", append(gocmd.BuildNFlags(), cfg.Package)...))
+	_, script, err := gocmd.Run(ctx, inv("build", append(gocmd.BuildNFlags(filepath.Join(cache, "out")), cfg.Package)...))
 	if err != nil {
 		return nil, err
 	}
@@ -138,4 +157,21 @@ func firstWord(s string) string {
 		return f[0]
 	}
 	return ""
+}
+
+// assemble builds GOMODCACHE in mc from the locked downloads listed in the file modules.
+func assemble(root, modules, mc string) error {
+	data, err := os.ReadFile(modules)
+	if err != nil {
+		return err
+	}
+	mods, err := lock.ParseLocated(data)
+	if err != nil {
+		return err
+	}
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	return lock.Assemble(mc, mods, sum)
 }

@@ -1,0 +1,185 @@
+package lock
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/dgd-build/dgd/internal/gocmd"
+	"golang.org/x/mod/module"
+	"golang.org/x/mod/sumdb/dirhash"
+)
+
+// download is what `go mod download -json` and `go list -m -json` print.
+type download struct {
+	Dir, GoMod, Sum, GoModSum string
+	Error                     string
+}
+
+// Make writes the lock of the module in dir: it downloads every module go.sum names with
+// goBin (through the module proxy of env), checks each against go.sum, and hashes the layout
+// that nix/lock.nix's download produces.
+func Make(ctx context.Context, goBin, dir string, env []string, log io.Writer) (*File, error) {
+	f := &File{}
+	var err error
+	if f.GoModSHA256, err = FileSHA256(filepath.Join(dir, "go.mod")); err != nil {
+		return nil, err
+	}
+	if f.GoSumSHA256, err = FileSHA256(filepath.Join(dir, "go.sum")); err != nil {
+		return nil, err
+	}
+	sum, err := os.ReadFile(filepath.Join(dir, "go.sum"))
+	if err != nil && !os.IsNotExist(err) {
+		return nil, err
+	}
+	need, err := Needed(sum)
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp("", "dgd-lock-")
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		_ = filepath.WalkDir(tmp, func(p string, d os.DirEntry, err error) error {
+			if err == nil && d.IsDir() {
+				_ = os.Chmod(p, 0o755) // the module cache is read-only
+			}
+			return nil
+		})
+		os.RemoveAll(tmp)
+	}()
+	empty := filepath.Join(tmp, "empty")
+	if err := os.Mkdir(empty, 0o755); err != nil {
+		return nil, err
+	}
+	env = append(env[:len(env):len(env)], "GOMODCACHE="+filepath.Join(tmp, "modcache"), "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local", "GO111MODULE=on")
+	for i, e := range need {
+		fmt.Fprintf(log, "dgd lock: %s\n", e.Key())
+		layout := filepath.Join(tmp, "layout", fmt.Sprint(i))
+		if err := fetch(ctx, goBin, empty, env, e, layout); err != nil {
+			return nil, err
+		}
+		if need[i].Hash, err = NarHash(layout); err != nil {
+			return nil, err
+		}
+	}
+	f.Entries = need
+	return f, nil
+}
+
+// fetch downloads one module and lays it out in dst as the Nix download does.
+func fetch(ctx context.Context, goBin, cwd string, env []string, e Entry, dst string) error {
+	inv := gocmd.Invocation{Go: goBin, Verb: "mod", Args: []string{"download", "-json", e.Key()}, Env: env, Dir: cwd}
+	if e.ModOnly {
+		inv.Verb, inv.Args = "list", []string{"-m", "-json", e.Key()}
+	}
+	out, _, err := gocmd.Run(ctx, inv)
+	var d download
+	if jerr := json.Unmarshal(out, &d); err != nil || jerr != nil || d.Error != "" {
+		return fmt.Errorf("module %s cannot be downloaded: %v %s", e.Key(), err, d.Error)
+	}
+	if e.ModOnly {
+		if d.GoModSum, err = dirhash.Hash1([]string{"go.mod"}, func(string) (io.ReadCloser, error) { return os.Open(d.GoMod) }); err != nil {
+			return err
+		}
+	}
+	if e.ModSum != "" && d.GoModSum != e.ModSum {
+		return fmt.Errorf("go.sum mismatch for module %s: go.sum has %s for its go.mod, the proxy serves %s", e.Key(), e.ModSum, d.GoModSum)
+	}
+	if !e.ModOnly && d.Sum != e.Sum {
+		return fmt.Errorf("go.sum mismatch for module %s: go.sum has %s, the proxy serves %s", e.Key(), e.Sum, d.Sum)
+	}
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	mod, err := os.ReadFile(d.GoMod)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dst, "mod"), mod, 0o644); err != nil {
+		return err
+	}
+	if e.ModOnly {
+		return nil
+	}
+	return os.CopyFS(filepath.Join(dst, "dir"), os.DirFS(d.Dir))
+}
+
+// Located is a locked module and the store path of its download.
+type Located struct {
+	Entry
+	Store string
+}
+
+// ParseLocated reads the lines "kind path version store-path" that nix/lock.nix writes.
+func ParseLocated(data []byte) ([]Located, error) {
+	var ls []Located
+	for n, line := range strings.Split(string(data), "\n") {
+		w := strings.Fields(line)
+		if len(w) == 0 {
+			continue
+		}
+		if len(w) != 4 || (w[0] != "module" && w[0] != "mod") {
+			return nil, fmt.Errorf("modules list:%d: malformed line %q", n+1, line)
+		}
+		ls = append(ls, Located{Entry: Entry{Path: w[1], Version: w[2], ModOnly: w[0] == "mod"}, Store: w[3]})
+	}
+	return ls, nil
+}
+
+// Assemble makes a GOMODCACHE in dir from the locked downloads, for go to read with
+// GOPROXY=off: each module's go.mod and, for whole modules, its directory (a symbolic link
+// to the download) and .ziphash (from go.sum, which go checks it against).
+func Assemble(dir string, mods []Located, gosum []byte) error {
+	need, err := Needed(gosum)
+	if err != nil {
+		return err
+	}
+	sums := map[string]string{}
+	for _, e := range need {
+		sums[e.Key()] = e.Sum
+	}
+	for _, m := range mods {
+		ep, err := module.EscapePath(m.Path)
+		if err != nil {
+			return err
+		}
+		ev, err := module.EscapeVersion(m.Version)
+		if err != nil {
+			return err
+		}
+		dl := filepath.Join(dir, "cache", "download", ep, "@v")
+		if err := os.MkdirAll(dl, 0o755); err != nil {
+			return err
+		}
+		if err := os.Symlink(filepath.Join(m.Store, "mod"), filepath.Join(dl, ev+".mod")); err != nil {
+			return err
+		}
+		info := fmt.Sprintf("{\"Version\":%q}\n", m.Version)
+		if err := os.WriteFile(filepath.Join(dl, ev+".info"), []byte(info), 0o644); err != nil {
+			return err
+		}
+		if m.ModOnly {
+			continue
+		}
+		if sums[m.Key()] == "" {
+			return fmt.Errorf("module %s is locked but go.sum has no hash for it: the lock is stale, run `dgd lock`", m.Key())
+		}
+		if err := os.WriteFile(filepath.Join(dl, ev+".ziphash"), []byte(sums[m.Key()]), 0o644); err != nil {
+			return err
+		}
+		target := filepath.Join(dir, ep+"@"+ev)
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return err
+		}
+		if err := os.Symlink(filepath.Join(m.Store, "dir"), target); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,194 @@
+// Package lock reads and writes dgd.lock, the per-module lock file.
+//
+// The lock has one line per module that go.sum names: its path, version and the Nix hash
+// (NAR, sha256, SRI) of the fixed-output derivation that downloads it. A module whose code is
+// needed ("module" line) is downloaded whole; a module of which go only reads go.mod ("mod"
+// line) is downloaded as that file alone. Each derivation's output is laid out so that it does
+// not depend on the Go version that downloaded it:
+//
+//	mod    the module's go.mod as the proxy serves it
+//	dir/   the module's files (for "module" lines)
+//
+// The lock also records the sha256 of go.mod and go.sum, so that Nix can refuse a stale lock
+// during evaluation, before anything is built.
+package lock
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/nix-community/go-nix/pkg/nar"
+)
+
+// Name is the lock file's name in the module's root.
+const Name = "dgd.lock"
+
+// Entry is one module of the lock.
+type Entry struct {
+	Path, Version string
+	ModOnly       bool   // only go.mod is needed
+	Hash          string // "sha256-..." of the download's NAR ("" until fetched)
+	Sum, ModSum   string // go.sum's h1: hashes of the module and of its go.mod (not written)
+}
+
+// Key is "path@version".
+func (e Entry) Key() string { return e.Path + "@" + e.Version }
+
+// File is a parsed lock.
+type File struct {
+	GoModSHA256, GoSumSHA256 string
+	Entries                  []Entry
+}
+
+const header = `# dgd.lock: the Go modules of this module, one fixed-output download each.
+# Written by "dgd lock"; "dgd lock -check" tells whether it is up to date. Do not edit.
+`
+
+// Format writes the lock.
+func (f *File) Format() []byte {
+	var b bytes.Buffer
+	b.WriteString(header)
+	fmt.Fprintf(&b, "go.mod %s\ngo.sum %s\n", f.GoModSHA256, f.GoSumSHA256)
+	for _, e := range f.Entries {
+		kind := "module"
+		if e.ModOnly {
+			kind = "mod"
+		}
+		fmt.Fprintf(&b, "%s %s %s %s\n", kind, e.Path, e.Version, e.Hash)
+	}
+	return b.Bytes()
+}
+
+// Parse reads a lock; name is used in error messages.
+func Parse(name string, data []byte) (*File, error) {
+	f := &File{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		w := strings.Fields(line)
+		switch {
+		case len(w) == 2 && w[0] == "go.mod":
+			f.GoModSHA256 = w[1]
+		case len(w) == 2 && w[0] == "go.sum":
+			f.GoSumSHA256 = w[1]
+		case len(w) == 4 && (w[0] == "module" || w[0] == "mod") && strings.HasPrefix(w[3], "sha256-"):
+			f.Entries = append(f.Entries, Entry{Path: w[1], Version: w[2], ModOnly: w[0] == "mod", Hash: w[3]})
+		default:
+			return nil, fmt.Errorf("%s:%d: not a line of a dgd.lock: %q (regenerate it with `dgd lock`)", name, n, line)
+		}
+	}
+	return f, sc.Err()
+}
+
+// Needed lists the modules that go.sum names, sorted by path and version.
+func Needed(gosum []byte) ([]Entry, error) {
+	byKey := map[string]*Entry{}
+	for n, line := range strings.Split(string(gosum), "\n") {
+		w := strings.Fields(line)
+		if len(w) == 0 {
+			continue
+		}
+		if len(w) != 3 || !strings.HasPrefix(w[2], "h1:") {
+			return nil, fmt.Errorf("go.sum:%d: malformed line %q", n+1, line)
+		}
+		ver, isMod := strings.CutSuffix(w[1], "/go.mod")
+		e := byKey[w[0]+"@"+ver]
+		if e == nil {
+			e = &Entry{Path: w[0], Version: ver, ModOnly: true}
+			byKey[w[0]+"@"+ver] = e
+		}
+		if isMod {
+			e.ModSum = w[2]
+		} else {
+			e.Sum, e.ModOnly = w[2], false
+		}
+	}
+	var es []Entry
+	for _, e := range byKey {
+		es = append(es, *e)
+	}
+	sort.Slice(es, func(i, j int) bool {
+		if es[i].Path != es[j].Path {
+			return es[i].Path < es[j].Path
+		}
+		return es[i].Version < es[j].Version
+	})
+	return es, nil
+}
+
+// FileSHA256 is the hex sha256 of a file, or "none" if it does not exist.
+func FileSHA256(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return "none", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:]), nil
+}
+
+// NarHash is the SRI sha256 of the NAR serialisation of path, as Nix hashes a recursive
+// fixed-output derivation's output.
+func NarHash(path string) (string, error) {
+	h := sha256.New()
+	if err := nar.DumpPath(h, path); err != nil {
+		return "", err
+	}
+	return "sha256-" + base64.StdEncoding.EncodeToString(h.Sum(nil)), nil
+}
+
+// Check reports whether the lock in dir is up to date with go.mod and go.sum.
+func Check(dir string) error {
+	lockPath := filepath.Join(dir, Name)
+	data, err := os.ReadFile(lockPath)
+	if err != nil {
+		return fmt.Errorf("%w (create it with `dgd lock`)", err)
+	}
+	f, err := Parse(lockPath, data)
+	if err != nil {
+		return err
+	}
+	stale := func(why string) error {
+		return fmt.Errorf("%s is out of date with go.mod/go.sum (%s): run `dgd lock` in %s", lockPath, why, dir)
+	}
+	for _, s := range []struct{ name, want string }{{"go.mod", f.GoModSHA256}, {"go.sum", f.GoSumSHA256}} {
+		got, err := FileSHA256(filepath.Join(dir, s.name))
+		if err != nil {
+			return err
+		}
+		if got != s.want {
+			return stale(s.name + " changed")
+		}
+	}
+	sum, err := os.ReadFile(filepath.Join(dir, "go.sum"))
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	need, err := Needed(sum)
+	if err != nil {
+		return err
+	}
+	if len(need) != len(f.Entries) {
+		return stale(fmt.Sprintf("go.sum names %d modules, the lock %d", len(need), len(f.Entries)))
+	}
+	for i, e := range need {
+		l := f.Entries[i]
+		if e.Path != l.Path || e.Version != l.Version || e.ModOnly != l.ModOnly {
+			return stale("module " + e.Key() + " differs")
+		}
+	}
+	return nil
+}

@@ -1,0 +1,50 @@
+# Lock-file mode: one fixed-output derivation per module that dgd.lock names (written by
+# `dgd lock`), so changing one dependency downloads only that one. A lock that is out of date
+# with go.mod or go.sum is refused during evaluation.
+{ tc, src, lockFile, name }:
+let
+  inherit (builtins) filter isString split readFile match elemAt head listToAttrs map
+    concatStringsSep pathExists hashFile replaceStrings;
+  lines = filter (l: isString l && l != "" && builtins.substring 0 1 l != "#") (split "\n" (readFile lockFile));
+  header = k: let m = filter (x: x != null) (map (l: match "${k} ([0-9a-f]+|none)" l) lines);
+    in if m == [ ] then throw "dgd: ${toString lockFile} has no ${k} line: regenerate it with `dgd lock`" else head (head m);
+  fileHash = f: if pathExists "${src}/${f}" then hashFile "sha256" "${src}/${f}" else "none";
+  stale = fileHash "go.mod" != header "go.mod" || fileHash "go.sum" != header "go.sum";
+  entries = map (m: { kind = elemAt m 0; path = elemAt m 1; version = elemAt m 2; hash = elemAt m 3; })
+    (filter (m: m != null) (map (l: match "(module|mod) ([^ ]+) ([^ ]+) (sha256-[^ ]+)" l) lines));
+  storeName = s: replaceStrings [ "/" "~" "@" "!" ] [ "-" "-" "_" "-" ] s;
+
+  fetch = e: tc.run {
+    name = "gomod-" + storeName "${e.path}@${e.version}";
+    outputHashMode = "recursive";
+    outputHashAlgo = "sha256";
+    outputHash = e.hash;
+    impureEnvVars = [ "GOPROXY" "GOPRIVATE" "GONOPROXY" "GONOSUMDB" "GONOSUMCHECK" "GOSUMDB" "GOINSECURE"
+      "NETRC" "SSL_CERT_FILE" "http_proxy" "https_proxy" "HTTP_PROXY" "HTTPS_PROXY" "no_proxy" "NO_PROXY" ];
+    script = ''
+      export HOME=$TMPDIR GOCACHE=$TMPDIR/gocache GOPATH=$TMPDIR/gopath GOMODCACHE=$TMPDIR/modcache \
+        GOTOOLCHAIN=local GOFLAGS=-mod=mod GO111MODULE=on
+      export GOSUMDB=''${GOSUMDB:-off}
+      mkdir $TMPDIR/empty && cd $TMPDIR/empty
+      if ! ${tc.go}/bin/go ${if e.kind == "mod" then "list -m" else "mod download"} -json ${e.path}@${e.version} > $TMPDIR/json 2> $TMPDIR/err; then
+        cat $TMPDIR/err $TMPDIR/json >&2
+        echo "dgd: cannot download module ${e.path}@${e.version} (GOPROXY=''${GOPROXY:-unset})" >&2
+        exit 1
+      fi
+      gomod=$(sed -n 's/^	"GoMod": "\(.*\)",\{0,1\}$/\1/p' $TMPDIR/json)
+      mkdir -p $out
+      cp "$gomod" $out/mod
+      ${if e.kind == "mod" then "" else ''
+        dir=$(sed -n 's/^	"Dir": "\(.*\)",\{0,1\}$/\1/p' $TMPDIR/json)
+        cp -R "$dir" $out/dir
+      ''}
+    '';
+  };
+  modules = listToAttrs (map (e: { name = "${e.path}@${e.version}"; value = fetch e; }) entries);
+in
+if stale then throw "dgd: ${toString lockFile} is out of date with go.mod/go.sum of ${name}: run `dgd lock` in the module's directory (`dgd lock -check` tells whether it is up to date)"
+else {
+  inherit modules;
+  # for `dgd plan -modules`: kind, path, version, download
+  modulesFile = concatStringsSep "" (map (e: "${e.kind} ${e.path} ${e.version} ${modules."${e.path}@${e.version}"}\n") entries);
+}
