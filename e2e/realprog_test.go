@@ -11,13 +11,17 @@ import (
 )
 
 // realPrograms are real programs from the Go module proxy: a CLI with third-party modules,
-// a small tool, and a cgo program that links externally (sqlite).
+// a small tool, a cgo program that links externally (sqlite), and one with a larger
+// dependency tree (yq: 48 modules in go.sum, 41 of them with code) in both module modes.
 var realPrograms = []struct {
-	module, subPackage, vendorHash, bin string
+	name, module, subPackage, vendorHash, bin string
+	lock                                      bool // run `dgd lock` and build from dgd.lock
 }{
-	{"github.com/junegunn/fzf@v0.65.2", "", "sha256-4G9k6WN9nEd9nO+aB3qOtGb9XW6mLOvNVGG+qbE5edI=", "fzf"},
-	{"github.com/BurntSushi/toml@v1.6.0", "cmd/tomlv", "", "tomlv"},
-	{"github.com/mattn/go-sqlite3@v1.14.32", "_example/simple", "", "simple"},
+	{"fzf", "github.com/junegunn/fzf@v0.65.2", "", "sha256-4G9k6WN9nEd9nO+aB3qOtGb9XW6mLOvNVGG+qbE5edI=", "fzf", false},
+	{"tomlv", "github.com/BurntSushi/toml@v1.6.0", "cmd/tomlv", "", "tomlv", false},
+	{"sqlite", "github.com/mattn/go-sqlite3@v1.14.32", "_example/simple", "", "simple", false},
+	{"yq-vendorHash", "github.com/mikefarah/yq/v4@v4.54.3", "", "sha256-12MM73MiaUrs8phenwVDD9l1vMETRcFhNo1D0SsbHsM=", "yq", false},
+	{"yq-lock", "github.com/mikefarah/yq/v4@v4.54.3", "", "", "yq", true},
 }
 
 // download puts the source of module@version into a new writable directory.
@@ -49,8 +53,11 @@ func download(t *testing.T, mv string) string {
 func TestRealProgramsIdenticalToGoBuild(t *testing.T) {
 	requireNix(t)
 	for _, p := range realPrograms {
-		t.Run(p.bin, func(t *testing.T) {
+		t.Run(p.name, func(t *testing.T) {
 			dir := download(t, p.module)
+			if p.lock {
+				runIn(t, dir, nil, dgdBin(t), "lock")
+			}
 			pkg, extra := ".", ""
 			if p.subPackage != "" {
 				pkg, extra = "./"+p.subPackage, fmt.Sprintf("subPackage = %q;", p.subPackage)

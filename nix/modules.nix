@@ -22,6 +22,7 @@ tc.run {
     export HOME=$TMPDIR GOCACHE=$TMPDIR/gocache GOPATH=$TMPDIR/gopath GOMODCACHE=$out GOTOOLCHAIN=local
     export GOSUMDB=''${GOSUMDB:-off}
     cd ${modSrc}
+    echo "dgd: downloading the modules of ${name}; the hash of the result is vendorHash: if Nix reports a mismatch, set vendorHash to the hash it got (go.mod or go.sum changed)" >&2
     if ! ${tc.go}/bin/go mod download 2> $TMPDIR/err; then
       cat $TMPDIR/err >&2
       echo "dgd: downloading the modules of ${name} failed (GOPROXY=''${GOPROXY:-unset}); the error above names the module" >&2

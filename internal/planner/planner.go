@@ -115,6 +115,9 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 
 	o, _, err = gocmd.Run(ctx, inv("list", adapter.ListArgs(nil, []string{cfg.Package})...))
 	if err != nil {
+		if strings.Contains(err.Error(), "disabled by GOPROXY=off") {
+			err = fmt.Errorf("%w\na module is missing from the downloaded ones: vendorHash or dgd.lock is out of date with go.mod/go.sum (set vendorHash = \"\" to learn the new hash, or run `dgd lock`)", err)
+		}
 		return nil, err
 	}
 	pkgs, err := adapter.DecodeBytes(o)

@@ -1,0 +1,199 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var (
+	dgdOnce sync.Once
+	dgdPath string
+	dgdErr  error
+)
+
+// dgdBin builds cmd/dgd for the tests that run `dgd lock`.
+func dgdBin(t *testing.T) string {
+	t.Helper()
+	dgdOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "dgd-e2e-")
+		if err != nil {
+			dgdErr = err
+			return
+		}
+		dgdPath = filepath.Join(dir, "dgd")
+		out, err := exec.Command("go", "build", "-o", dgdPath, filepath.Join(repo, "cmd", "dgd")).CombinedOutput()
+		if err != nil {
+			dgdErr = fmt.Errorf("building dgd: %v\n%s", err, out)
+		}
+	})
+	if dgdErr != nil {
+		t.Fatal(dgdErr)
+	}
+	return dgdPath
+}
+
+func runIn(t *testing.T, dir string, env []string, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+var gotHashRE = regexp.MustCompile(`got:\s+(sha256-[A-Za-z0-9+/=]+)`)
+
+// vendorHashOf learns a module's vendorHash the way a user does: from the mismatch error.
+func vendorHashOf(t *testing.T, dir string) string {
+	t.Helper()
+	_, log, err := buildDir(t, "buildWithIFD", dir, `vendorHash = "";`)
+	m := gotHashRE.FindStringSubmatch(log)
+	if err == nil || m == nil {
+		t.Fatalf("no hash mismatch reported for vendorHash = \"\": %v\n%s", err, log)
+	}
+	return m[1]
+}
+
+// planPackages lists the names of the package derivations that dgd plans for a module.
+func planPackages(t *testing.T, dir, extra string) map[string]bool {
+	t.Helper()
+	expr := fmt.Sprintf(`builtins.attrNames ((import %s { }).buildWithIFD { src = %s; pname = "%s"; %s }).passthru.packages`, repo, dir, filepath.Base(dir), extra)
+	out, err := exec.Command("nix-instantiate", "--eval", "--strict", "--json", "-E", expr).CombinedOutput()
+	if err != nil {
+		t.Fatalf("nix-instantiate: %v\n%s", err, out)
+	}
+	names := map[string]bool{}
+	for _, ip := range regexp.MustCompile(`"([^"]+)"`).FindAllStringSubmatch(string(out), -1) {
+		names["gopkg-"+strings.NewReplacer("/", "-", "~", "-", "@", "_").Replace(ip[1])] = true
+	}
+	return names
+}
+
+// TestAddOneDependency adds a module to examples/dep and checks, from Nix's output, that of
+// the packages built before only the importer (the main package) is rebuilt, with the link:
+// the other modules' packages and the standard library keep their derivations.
+func TestAddOneDependency(t *testing.T) {
+	requireNix(t)
+	for _, mode := range []string{"vendorHash", "lock"} {
+		for _, builder := range []string{"buildWithIFD", "buildWithDynDrv"} {
+			t.Run(mode+"/"+builder, func(t *testing.T) {
+				dir := copyDir(t, filepath.Join(repo, "examples", "dep"))
+				args := func() string {
+					if mode == "lock" {
+						runIn(t, dir, nil, dgdBin(t), "lock")
+						return ""
+					}
+					return fmt.Sprintf("vendorHash = %q;", vendorHashOf(t, dir))
+				}
+				extra := args()
+				if _, log, err := buildDir(t, builder, dir, extra); err != nil {
+					t.Fatalf("first build: %v\n%s", err, log)
+				}
+				before := planPackages(t, dir, extra)
+
+				// use github.com/pkg/errors in the main package (a new main package every run)
+				main := filepath.Join(dir, "main.go")
+				src, _ := os.ReadFile(main)
+				edited := strings.Replace(string(src), `"github.com/google/uuid"`, `"github.com/google/uuid"
+	"github.com/pkg/errors"`, 1)
+				edited = strings.Replace(edited, `msg := "Hello, DGD!"`, fmt.Sprintf(`msg := errors.New("Hello, DGD!").Error()[:11+0*%d]`, time.Now().UnixNano()), 1)
+				if err := os.WriteFile(main, []byte(edited), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				runIn(t, dir, []string{"GOFLAGS=-mod=mod"}, "go", "get", "github.com/pkg/errors@v0.9.1")
+				extra = args()
+				outs, log, err := buildDir(t, builder, dir, extra)
+				if err != nil {
+					t.Fatalf("build after adding a module: %v\n%s", err, log)
+				}
+				var rebuiltOld []string
+				for _, n := range built(log) {
+					if before[n] {
+						rebuiltOld = append(rebuiltOld, n)
+					}
+				}
+				sort.Strings(rebuiltOld)
+				if diff := cmp.Diff([]string{"gopkg-example.com-dep"}, rebuiltOld); diff != "" {
+					t.Errorf("rebuilt packages that existed before mismatch (-want +got):\n%s\nlog:\n%s", diff, log)
+				}
+				if !strings.Contains(log, "-dep.drv'") {
+					t.Errorf("the link was not rebuilt:\n%s", log)
+				}
+				if s := run(t, filepath.Join(outs[0], "bin", "dep")); s != "Hello, DGD!" {
+					t.Errorf("printed %q", s)
+				}
+			})
+		}
+	}
+}
+
+// TestStaleLock checks that a dgd.lock older than go.sum is refused, by `dgd lock -check`
+// and by the Nix build, with the command that fixes it.
+func TestStaleLock(t *testing.T) {
+	requireNix(t)
+	dir := copyDir(t, filepath.Join(repo, "examples", "dep"))
+	runIn(t, dir, []string{"GOFLAGS=-mod=mod"}, "go", "get", "github.com/google/uuid@v1.5.0")
+	out, err := exec.Command(dgdBin(t), "lock", "-check", "-C", dir).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "is out of date with go.mod/go.sum") || !strings.Contains(string(out), "run `dgd lock`") {
+		t.Errorf("dgd lock -check: %v\n%s", err, out)
+	}
+	for _, builder := range []string{"buildWithIFD", "buildWithDynDrv"} {
+		_, log, err := buildDir(t, builder, dir, "")
+		if err == nil || !strings.Contains(log, "dgd.lock is out of date with go.mod/go.sum") || !strings.Contains(log, "run `dgd lock`") {
+			t.Errorf("%s with a stale lock: %v\n%s", builder, err, log)
+		}
+	}
+	runIn(t, dir, nil, dgdBin(t), "lock")
+	runIn(t, dir, nil, dgdBin(t), "lock", "-check")
+}
+
+// TestModuleErrors: a go.sum that does not match the module, and a module that cannot be
+// downloaded, are reported with the module's name.
+func TestModuleErrors(t *testing.T) {
+	requireNix(t)
+	corrupt := func(t *testing.T) string {
+		dir := copyDir(t, filepath.Join(repo, "examples", "dep"))
+		sum := filepath.Join(dir, "go.sum")
+		b, _ := os.ReadFile(sum)
+		bad := regexp.MustCompile(`(github.com/google/uuid v1.6.0 h1:)[^\n]+`).ReplaceAllString(string(b), "${1}AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+		if err := os.WriteFile(sum, []byte(bad), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	t.Run("go.sum mismatch/vendorHash", func(t *testing.T) {
+		_, log, err := buildDir(t, "buildWithIFD", corrupt(t), `vendorHash = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";`)
+		if err == nil || !strings.Contains(log, "github.com/google/uuid@v1.6.0: checksum mismatch") {
+			t.Errorf("%v\n%s", err, log)
+		}
+	})
+	t.Run("go.sum mismatch/lock", func(t *testing.T) {
+		out, err := exec.Command(dgdBin(t), "lock", "-C", corrupt(t)).CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "go.sum mismatch for module github.com/google/uuid@v1.6.0") {
+			t.Errorf("%v\n%s", err, out)
+		}
+	})
+	t.Run("no such module", func(t *testing.T) {
+		dir := copyDir(t, filepath.Join(repo, "examples", "dep"))
+		gomod := filepath.Join(dir, "go.mod")
+		b, _ := os.ReadFile(gomod)
+		os.WriteFile(gomod, []byte(strings.Replace(string(b), "github.com/google/uuid v1.6.0", "github.com/google/uuid v1.99.0", 1)), 0o644)
+		_, log, err := buildDir(t, "buildWithIFD", dir, `vendorHash = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";`)
+		if err == nil || !strings.Contains(log, "github.com/google/uuid@v1.99.0") || !strings.Contains(log, "dgd: downloading the modules of") {
+			t.Errorf("%v\n%s", err, log)
+		}
+	})
+}
