@@ -29,4 +29,4 @@ fuzz:
 	go test ./internal/actions/ -run '^$$' -fuzz FuzzParse -fuzztime 60s
 
 bench:
-	$(WITH_NIX) scripts/bench-dep
+	$(WITH_NIX) scripts/bench

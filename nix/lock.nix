@@ -20,11 +20,13 @@ let
     outputHashAlgo = "sha256";
     outputHash = e.hash;
     impureEnvVars = [ "GOPROXY" "GOPRIVATE" "GONOPROXY" "GONOSUMDB" "GONOSUMCHECK" "GOSUMDB" "GOINSECURE"
-      "NETRC" "SSL_CERT_FILE" "http_proxy" "https_proxy" "HTTP_PROXY" "HTTPS_PROXY" "no_proxy" "NO_PROXY" ];
+      "DGD_NETRC" "SSL_CERT_FILE" "http_proxy" "https_proxy" "HTTP_PROXY" "HTTPS_PROXY" "no_proxy" "NO_PROXY" ];
     script = ''
       export HOME=$TMPDIR GOCACHE=$TMPDIR/gocache GOPATH=$TMPDIR/gopath GOMODCACHE=$TMPDIR/modcache \
         GOTOOLCHAIN=local GOFLAGS=-mod=mod GO111MODULE=on
       export GOSUMDB=''${GOSUMDB:-off}
+      # private modules: the content of a netrc file in DGD_NETRC (the sandbox sees no host files)
+      if [ -n "''${DGD_NETRC:-}" ]; then printf '%s\n' "$DGD_NETRC" > $HOME/.netrc; fi
       mkdir $TMPDIR/empty && cd $TMPDIR/empty
       if ! ${tc.go}/bin/go ${if e.kind == "mod" then "list -m" else "mod download"} -json ${e.path}@${e.version} > $TMPDIR/json 2> $TMPDIR/err; then
         cat $TMPDIR/err $TMPDIR/json >&2

@@ -17,10 +17,12 @@ tc.run {
   outputHashAlgo = "sha256";
   outputHash = vendorHash;
   impureEnvVars = [ "GOPROXY" "GOPRIVATE" "GONOPROXY" "GONOSUMDB" "GONOSUMCHECK" "GOSUMDB" "GOFLAGS" "GOINSECURE"
-    "NETRC" "SSL_CERT_FILE" "http_proxy" "https_proxy" "HTTP_PROXY" "HTTPS_PROXY" "no_proxy" "NO_PROXY" ];
+    "DGD_NETRC" "SSL_CERT_FILE" "http_proxy" "https_proxy" "HTTP_PROXY" "HTTPS_PROXY" "no_proxy" "NO_PROXY" ];
   script = ''
     export HOME=$TMPDIR GOCACHE=$TMPDIR/gocache GOPATH=$TMPDIR/gopath GOMODCACHE=$out GOTOOLCHAIN=local
     export GOSUMDB=''${GOSUMDB:-off}
+    # private modules: the content of a netrc file in DGD_NETRC (the sandbox sees no host files)
+    if [ -n "''${DGD_NETRC:-}" ]; then printf '%s\n' "$DGD_NETRC" > $HOME/.netrc; fi
     cd ${modSrc}
     echo "dgd: downloading the modules of ${name}; the hash of the result is vendorHash: if Nix reports a mismatch, set vendorHash to the hash it got (go.mod or go.sum changed)" >&2
     if ! ${tc.go}/bin/go mod download 2> $TMPDIR/err; then

@@ -14,7 +14,7 @@ func parseRecorded(t *testing.T, name string) *Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := Parse(name, r.BuildN, Options{CC: "gcc", CXX: "g++"})
+	s, err := Parse(name, r.Files[goldens.BuildN], Options{CC: "gcc", CXX: "g++"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		b := r.BuildN
+		b := r.Files[goldens.BuildN]
 		if len(b) > 4000 {
 			b = b[:4000]
 		}

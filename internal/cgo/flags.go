@@ -48,6 +48,10 @@ func Probe(cc []string, env []string) Supports {
 	}
 }
 
+// Probed are the flags Restore asks about.
+var Probed = []string{"-fno-caret-diagnostics", "-Qunused-arguments", "-Wl,--no-gc-sections",
+	"-fdebug-prefix-map=a=b", "-ffile-prefix-map=a=b", "-gno-record-gcc-switches", "-frandom-seed=1"}
+
 // Dirs are the directories of one replayed C compiler command.
 type Dirs struct {
 	Work   string // the action's object directory, as the replay names it

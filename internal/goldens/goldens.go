@@ -5,14 +5,20 @@
 package goldens
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 
+	"github.com/dgd-build/dgd/internal/adapter"
+	"github.com/dgd-build/dgd/internal/cgo"
 	"github.com/dgd-build/dgd/internal/gocmd"
 )
 
@@ -27,12 +33,28 @@ const (
 // Examples are the examples that have recordings.
 var Examples = []string{"asm", "cgo", "dep", "embed", "hello", "packages", "subpackage", "vendored", "workspace"}
 
-// Recording is what go printed for one example.
+// Recording is what go printed for one example with one Go version (the inputs:
+// golist.json, build-n.txt, cc-supports.txt) and, once derived, what dgd made of it
+// (actions.json, plan.json). Files maps a file name of the recording's directory to its content.
 type Recording struct {
-	GoList  []byte // go list -json -deps
-	BuildN  []byte // go build -n (standard error)
-	Package string // the package built, relative to the module root
+	GoVersion, Example string
+	Files              map[string][]byte
 }
+
+// The files of a recording.
+const (
+	GoList     = "golist.json"     // go list -json -deps
+	BuildN     = "build-n.txt"     // go build -n (its standard error)
+	CCSupports = "cc-supports.txt" // the C compiler's answers to cmd/go's flag probes
+	Actions    = "actions.txt"     // dgd's typed actions, one command a line
+	Plan       = "plan.json"       // dgd's plan: the derivations' scripts
+)
+
+// Inputs and Results are the recording's files that go printed and that dgd derived.
+var (
+	Inputs  = []string{GoList, BuildN, CCSupports}
+	Results = []string{Actions, Plan}
+)
 
 // Root returns the repository's root, found from this source file.
 func Root() string {
@@ -56,12 +78,12 @@ func PackageOf(example string) string {
 	return "."
 }
 
-// Record runs the go command goBin for example and writes its recording.
-func Record(ctx context.Context, goBin, example string) (string, error) {
+// Record runs the go command goBin for example and returns its recording's inputs.
+func Record(ctx context.Context, goBin, example string) (*Recording, error) {
 	dir := filepath.Join(Root(), "examples", example)
 	cache, err := os.MkdirTemp("", "dgd-golden-")
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	defer os.RemoveAll(cache)
 	env := append(os.Environ(), "GOTOOLCHAIN=local", "GOCACHE="+cache, "GOFLAGS=")
@@ -69,37 +91,84 @@ func Record(ctx context.Context, goBin, example string) (string, error) {
 	inv := func(verb string, args ...string) gocmd.Invocation {
 		return gocmd.Invocation{Go: goBin, Verb: verb, Args: args, Env: env, Dir: dir}
 	}
-	ver, _, err := gocmd.Run(ctx, inv("env", "GOVERSION"))
+	o, _, err := gocmd.Run(ctx, inv("env", "GOVERSION", "GOMODCACHE", "GOROOT", "CC"))
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	mc, _, err := gocmd.Run(ctx, inv("env", "GOMODCACHE"))
-	if err != nil {
-		return "", err
-	}
-	goroot, _, err := gocmd.Run(ctx, inv("env", "GOROOT"))
-	if err != nil {
-		return "", err
+	ge := strings.Split(strings.TrimSpace(string(o)), "\n")
+	if len(ge) != 4 {
+		return nil, fmt.Errorf("go env printed %q", o)
 	}
 	list, _, err := gocmd.Run(ctx, inv("list", "-json", "-deps", pkg))
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	_, script, err := gocmd.Run(ctx, inv("build", append(gocmd.BuildNFlags(OutDir), pkg)...))
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	norm := func(b []byte) []byte {
-		return []byte(Normalise(string(b), Machine{ModDir: dir, GOMODCACHE: strings.TrimSpace(string(mc)), GOROOT: strings.TrimSpace(string(goroot))}, example))
+	m := Machine{ModDir: dir, GOMODCACHE: ge[1], GOROOT: ge[2]}
+	var cc strings.Builder
+	fmt.Fprintf(&cc, "cc %s\n", ge[3])
+	has := cgo.Probe(strings.Fields(ge[3]), env)
+	for _, f := range cgo.Probed {
+		fmt.Fprintf(&cc, "%s %v\n", f, has(f))
 	}
-	out := Dir(strings.TrimSpace(string(ver)), example)
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return "", err
+	pkgs, err := adapter.DecodeBytes(list)
+	if err != nil {
+		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(out, "golist.json"), norm(list), 0o644); err != nil {
-		return "", err
+	var lb bytes.Buffer
+	enc := json.NewEncoder(&lb)
+	enc.SetIndent("", " ")
+	enc.SetEscapeHTML(false)
+	for _, p := range pkgs {
+		if err := enc.Encode(p); err != nil {
+			return nil, err
+		}
 	}
-	return out, os.WriteFile(filepath.Join(out, "build-n.txt"), norm(script), 0o644)
+	return &Recording{GoVersion: ge[0], Example: example, Files: map[string][]byte{
+		GoList:     []byte(Normalise(lb.String(), m, example)),
+		BuildN:     []byte(Normalise(string(script), m, example)),
+		CCSupports: []byte(cc.String()),
+	}}, nil
+}
+
+// Write writes the recording's files.
+func Write(r *Recording) error {
+	d := Dir(r.GoVersion, r.Example)
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		return err
+	}
+	for name, b := range r.Files {
+		if err := os.WriteFile(filepath.Join(d, name), b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Supports reads cc-supports.txt: the C compiler (`go env CC`) and its answers.
+func (r *Recording) Supports() (cc string, has cgo.Supports, err error) {
+	ans := map[string]bool{}
+	for _, l := range strings.Split(strings.TrimSpace(string(r.Files[CCSupports])), "\n") {
+		f, v, ok := strings.Cut(l, " ")
+		switch {
+		case !ok:
+			return "", nil, fmt.Errorf("%s/%s: malformed line %q", r.GoVersion, CCSupports, l)
+		case f == "cc":
+			cc = v
+		default:
+			ans[f] = v == "true"
+		}
+	}
+	return cc, func(flag string) bool {
+		v, ok := ans[flag]
+		if !ok {
+			panic("internal error: flag " + flag + " was not recorded")
+		}
+		return v
+	}, nil
 }
 
 // Machine are the directories of the recording machine.
@@ -119,18 +188,21 @@ func Normalise(s string, m Machine, example string) string {
 	return concurrencyRE.ReplaceAllString(s, " -c=4 ")
 }
 
-// Load reads the recording of example for goVersion.
+// Load reads the recording of example for goVersion: its inputs, and its results where they exist.
 func Load(goVersion, example string) (*Recording, error) {
 	d := Dir(goVersion, example)
-	l, err := os.ReadFile(filepath.Join(d, "golist.json"))
-	if err != nil {
-		return nil, err
+	r := &Recording{GoVersion: goVersion, Example: example, Files: map[string][]byte{}}
+	for _, name := range append(Inputs, Results...) {
+		b, err := os.ReadFile(filepath.Join(d, name))
+		if os.IsNotExist(err) && slices.Contains(Results, name) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		r.Files[name] = b
 	}
-	n, err := os.ReadFile(filepath.Join(d, "build-n.txt"))
-	if err != nil {
-		return nil, err
-	}
-	return &Recording{GoList: l, BuildN: n, Package: PackageOf(example)}, nil
+	return r, nil
 }
 
 // Versions lists the Go versions that have recordings.

@@ -22,11 +22,11 @@ func makeRecorded(t *testing.T, example string) *Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pkgs, err := adapter.DecodeBytes(r.GoList)
+	pkgs, err := adapter.DecodeBytes(r.Files[goldens.GoList])
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := actions.Parse(example, r.BuildN, actions.Options{CC: "gcc", CXX: "g++"})
+	s, err := actions.Parse(example, r.Files[goldens.BuildN], actions.Options{CC: "gcc", CXX: "g++"})
 	if err != nil {
 		t.Fatal(err)
 	}

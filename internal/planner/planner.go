@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/dgd-build/dgd/internal/actions"
@@ -103,6 +104,9 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 	if err := json.Unmarshal(o, &ge); err != nil {
 		return nil, fmt.Errorf("go env: %w", err)
 	}
+	if !slices.Contains(knownGo, minorVersion(ge.GOVERSION)) {
+		return nil, fmt.Errorf("Go %s is not known to dgd (known: %s): its `go build -n` may print shapes dgd has not seen; record its goldens with dgd-golden, review the diff, and teach the parser what changed", ge.GOVERSION, strings.Join(knownGo, ", "))
+	}
 	var modRoot string
 	switch {
 	case ge.GOWORK != "" && ge.GOWORK != "off":
@@ -153,6 +157,16 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 		Packages: pkgs, Actions: grouped, GoVersion: ge.GOVERSION,
 		GOROOT: ge.GOROOT, GoPkg: gopkg, GOMODCACHE: ge.GOMODCACHE, ModRoot: modRoot, CC: supports,
 	})
+}
+
+// minorVersion is "go1.N" of "go1.N.P" (or of "go1.N rc1").
+func minorVersion(v string) string {
+	v, _, _ = strings.Cut(v, " ")
+	parts := strings.SplitN(v, ".", 3)
+	if len(parts) < 2 {
+		return v
+	}
+	return parts[0] + "." + parts[1]
 }
 
 func firstWord(s string) string {
