@@ -6,13 +6,13 @@ WITH_NIX := scripts/with-nix
 export GOPROXY ?= $(shell go env GOPROXY)
 export GOFLAGS :=
 
-.PHONY: demo test unit nix-examples e2e fuzz bench
+.PHONY: demo test unit nix-examples e2e goldens matrix toolchains fuzz bench
 
 demo:
 	$(WITH_NIX) nix-build -A examples.dep --arg useDynDrv true -o result-demo
 	./result-demo/bin/dep
 
-test: unit nix-examples e2e
+test: unit nix-examples e2e goldens matrix
 
 unit:
 	go vet ./...
@@ -24,6 +24,17 @@ nix-examples:
 
 e2e:
 	$(WITH_NIX) go test -count=1 -timeout 80m ./e2e/
+
+# Go 1.22-1.27 from Debian's packages (scripts/with-nix records them for Nix)
+toolchains:
+	scripts/go-toolchains
+
+# re-record go list / go build -n with every toolchain: fails on any difference
+goldens: toolchains
+	go run ./cmd/dgd-golden -check
+
+matrix: toolchains
+	$(WITH_NIX) scripts/matrix
 
 fuzz:
 	go test ./internal/actions/ -run '^$$' -fuzz FuzzParse -fuzztime 60s

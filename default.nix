@@ -16,12 +16,15 @@ let
   builders = import ./nix/build.nix { pkgs = pkgs'; };
   tc = import ./nix/toolchain.nix { pkgs = pkgs'; };
   build = if useDynDrv then builders.buildWithDynDrv else builders.buildWithIFD;
-  examples = import ./examples { inherit build; inherit (tc) busybox; };
+  examples = import ./examples { inherit build; };
 in
 {
   inherit (builders) buildWithIFD buildWithDynDrv;
   inherit examples;
   dgd = import ./nix/dgd.nix { inherit tc; };
+
+  # every example x every Go toolchain of pkgs x both builders, compared with go build
+  matrix = import ./nix/matrix.nix { pkgs = pkgs'; inherit builders; examples = import ./examples/args.nix; };
 
   # Runs every example and checks that it prints "Hello, DGD!".
   testExamples = tc.run {

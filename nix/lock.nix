@@ -28,7 +28,7 @@ let
       # private modules: the content of a netrc file in DGD_NETRC (the sandbox sees no host files)
       if [ -n "''${DGD_NETRC:-}" ]; then printf '%s\n' "$DGD_NETRC" > $HOME/.netrc; fi
       mkdir $TMPDIR/empty && cd $TMPDIR/empty
-      if ! ${tc.go}/bin/go ${if e.kind == "mod" then "list -m" else "mod download"} -json ${e.path}@${e.version} > $TMPDIR/json 2> $TMPDIR/err; then
+      if ! ${tc.dgdGo}/bin/go ${if e.kind == "mod" then "list -m" else "mod download"} -json ${e.path}@${e.version} > $TMPDIR/json 2> $TMPDIR/err; then
         cat $TMPDIR/err $TMPDIR/json >&2
         echo "dgd: cannot download module ${e.path}@${e.version} (GOPROXY=''${GOPROXY:-unset})" >&2
         exit 1

@@ -1,5 +1,6 @@
 # Third-party modules: one fixed-output download of every module the main module requires
-# (`go mod download`, through the Go module proxy), hash = vendorHash. The result is a
+# (`go mod download`, through the Go module proxy), hash = vendorHash. dgd's own Go downloads
+# them, whatever the `go` argument, so that vendorHash does not change with it. The result is a
 # GOMODCACHE; each module is then taken into its own store path (builtins.path of its
 # directory), so a package's derivation depends on its module's content only.
 { tc, src, vendorHash, name }:
@@ -25,7 +26,7 @@ tc.run {
     if [ -n "''${DGD_NETRC:-}" ]; then printf '%s\n' "$DGD_NETRC" > $HOME/.netrc; fi
     cd ${modSrc}
     echo "dgd: downloading the modules of ${name}; the hash of the result is vendorHash: if Nix reports a mismatch, set vendorHash to the hash it got (go.mod or go.sum changed)" >&2
-    if ! ${tc.go}/bin/go mod download 2> $TMPDIR/err; then
+    if ! ${tc.dgdGo}/bin/go mod download 2> $TMPDIR/err; then
       cat $TMPDIR/err >&2
       echo "dgd: downloading the modules of ${name} failed (GOPROXY=''${GOPROXY:-unset}); the error above names the module" >&2
       exit 1

@@ -3,10 +3,12 @@
 // under goldens/<go version>/<example>/, and prints what changed.
 //
 //	dgd-golden [-check] [-go path/to/go]... [-toolchains dir]
+//	dgd-golden -compare go1.22.12,go1.27.3
 //
 // Toolchains: every -go, else the go on PATH and dir/go1.*/bin/go (scripts/go-toolchains puts
 // Debian's there). -check records without writing and fails when anything differs. dgd-golden
-// also writes the Go versions the planner knows (internal/planner/known_go.go).
+// also writes the Go versions the planner knows (internal/planner/known_go.go). -compare shows
+// how the recordings of two Go versions differ, example by example.
 package main
 
 import (
@@ -33,7 +35,15 @@ func main() {
 	check := flag.Bool("check", false, "do not write; fail if a recording or result differs")
 	home, _ := os.UserHomeDir()
 	tcDir := flag.String("toolchains", filepath.Join(home, ".cache", "dgd", "go"), "`directory` of go1.* toolchains")
+	compare := flag.String("compare", "", "show how the recordings of two Go `versions` (a,b) differ")
 	flag.Parse()
+	if *compare != "" {
+		if err := compareVersions(*compare); err != nil {
+			fmt.Fprintln(os.Stderr, "dgd-golden:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(gos) == 0 {
 		gos = list{goldens.HostGo()}
 		found, _ := filepath.Glob(filepath.Join(*tcDir, "go1.*", "bin", "go"))
@@ -128,4 +138,23 @@ func knownGo(recorded map[string]bool, check bool) error {
 		return fmt.Errorf("%s is out of date: run dgd-golden", path)
 	}
 	return os.WriteFile(path, []byte(src), 0o644)
+}
+
+func compareVersions(arg string) error {
+	a, b, ok := strings.Cut(arg, ",")
+	if !ok {
+		return fmt.Errorf("-compare wants two versions, a,b: got %q", arg)
+	}
+	for _, ex := range goldens.Examples {
+		ra, err := goldens.Load(a, ex)
+		if err != nil {
+			return err
+		}
+		rb, err := goldens.Load(b, ex)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("== %s: %s -> %s\n%s", ex, a, b, goldencheck.Diff(ra, rb))
+	}
+	return nil
 }

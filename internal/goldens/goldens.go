@@ -174,10 +174,19 @@ func (r *Recording) Supports() (cc string, has cgo.Supports, err error) {
 // Machine are the directories of the recording machine.
 type Machine struct{ ModDir, GOMODCACHE, GOROOT string }
 
-var concurrencyRE = regexp.MustCompile(` -c=[0-9]+ `)
+var (
+	concurrencyRE  = regexp.MustCompile(` -c=[0-9]+ `)
+	compileIDRE    = regexp.MustCompile(` -buildid [A-Za-z0-9_-]+/[A-Za-z0-9_-]+ `)
+	linkIDRE       = regexp.MustCompile(` -buildid=[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)+ `)
+	normaliseRules = []struct {
+		re   *regexp.Regexp
+		with string
+	}{{concurrencyRE, " -c=4 "}, {compileIDRE, " -buildid ID/ID "}, {linkIDRE, " -buildid=ID/ID/ID/ID "}}
+)
 
-// Normalise replaces what differs per machine: the module's directory, GOMODCACHE, GOROOT and
-// the compiler's -c=N (it follows GOMAXPROCS).
+// Normalise replaces what differs per machine: the module's directory, GOMODCACHE, GOROOT,
+// the compiler's -c=N (it follows GOMAXPROCS) and the build IDs (action IDs that hash paths
+// of the machine; dgd replaces them anyway).
 func Normalise(s string, m Machine, example string) string {
 	s = strings.ReplaceAll(s, m.ModDir, ModRoot+"/"+example)
 	for _, r := range [][2]string{{m.GOMODCACHE, GOMODCACHE}, {m.GOROOT, GOROOT}} {
@@ -185,7 +194,10 @@ func Normalise(s string, m Machine, example string) string {
 			s = strings.ReplaceAll(s, r[0], r[1])
 		}
 	}
-	return concurrencyRE.ReplaceAllString(s, " -c=4 ")
+	for _, r := range normaliseRules {
+		s = r.re.ReplaceAllString(s, r.with)
+	}
+	return s
 }
 
 // Load reads the recording of example for goVersion: its inputs, and its results where they exist.

@@ -1,0 +1,20 @@
+# The examples' arguments (of buildWithIFD and buildWithDynDrv). Each example prints
+# "Hello, DGD!". vendorHash is the hash of the fixed-output module download.
+{
+  hello = { src = ./hello; };
+  hello_nocgo = { src = ./hello_nocgo; env = { CGO_ENABLED = 0; }; };
+  dep = { src = ./dep; vendorHash = "sha256-sNoOU71w5Ga9tPQ7DmASC1SOMKKt17+7tS885NL9ofM="; };
+  # the same module through its dgd.lock: one download per module
+  dep_lock = { src = ./dep; pname = "dep-lock"; };
+  cgo = { src = ./cgo; };
+  packages = { src = ./packages; };
+  # src already in the store
+  storepath = { src = builtins.path { path = ./storepath; name = "storepath-src"; }; pname = "storepath"; };
+  subpackage = { src = ./subpackage; subPackage = "cmd/hello"; };
+  # vendorHash = null: the modules are in the repository's vendor/ directory
+  vendored = { src = ./vendored; vendorHash = null; };
+  # a go.work workspace of two modules; the program is in ./app
+  workspace = { src = ./workspace; subPackage = "app"; vendorHash = "sha256-oDxSi4kUugeiisrvv5EjIterRQITDPiqE+G3P7IestU="; };
+  asm = { src = ./asm; };
+  embed = { src = ./embed; };
+}
