@@ -13,19 +13,21 @@ import (
 var examples = []struct {
 	name, pkg, bin string
 	env            []string
+	flags          []string // go build flags; default -ldflags=-buildid=
 }{
-	{"asm", ".", "asm", nil},
-	{"cgo", ".", "cgo", nil},
-	{"dep", ".", "dep", nil},
-	{"dep_lock", ".", "dep", nil},
-	{"embed", ".", "embed", nil},
-	{"hello", ".", "hello", nil},
-	{"hello_nocgo", ".", "hello", []string{"CGO_ENABLED=0"}},
-	{"packages", ".", "packages", nil},
-	{"storepath", ".", "storepath", nil},
-	{"subpackage", "./cmd/hello", "hello", nil},
-	{"vendored", ".", "vendored", nil},
-	{"workspace", "./app", "app", nil},
+	{"asm", ".", "asm", nil, nil},
+	{"cgo", ".", "cgo", nil, nil},
+	{"dep", ".", "dep", nil, nil},
+	{"dep_lock", ".", "dep", nil, nil},
+	{"embed", ".", "embed", nil, nil},
+	{"hello", ".", "hello", nil, nil},
+	{"hello_nocgo", ".", "hello", []string{"CGO_ENABLED=0"}, nil},
+	{"packages", ".", "packages", nil, nil},
+	{"storepath", ".", "storepath", nil, nil},
+	{"subpackage", "./cmd/hello", "hello", nil, nil},
+	{"vendored", ".", "vendored", nil, nil},
+	{"workspace", "./app", "app", nil, nil},
+	{"stamped", ".", "stamped", nil, []string{"-tags=excited", "-ldflags=-X main.name=DGD -buildid="}},
 }
 
 // TestExamplesIdenticalToGoBuild builds every example both ways and compares each binary,
@@ -35,6 +37,10 @@ func TestExamplesIdenticalToGoBuild(t *testing.T) {
 	want := map[string][]byte{}
 	for _, ex := range examples {
 		dir := strings.TrimSuffix(ex.name, "_lock") // dep_lock builds examples/dep
+		if ex.flags != nil {
+			want[ex.name] = goBuildFlags(t, filepath.Join(repo, "examples", dir), ex.pkg, ex.flags...)
+			continue
+		}
 		want[ex.name] = goBuild(t, filepath.Join(repo, "examples", dir), ex.pkg, ex.env)
 	}
 	for _, dyn := range []bool{false, true} {

@@ -70,7 +70,7 @@ func vendorHashOf(t *testing.T, dir string) string {
 // planPackages lists the names of the package derivations that dgd plans for a module.
 func planPackages(t *testing.T, dir, extra string) map[string]bool {
 	t.Helper()
-	expr := fmt.Sprintf(`builtins.attrNames ((import %s { }).buildWithIFD { src = %s; pname = "%s"; %s }).passthru.packages`, repo, dir, filepath.Base(dir), extra)
+	expr := fmt.Sprintf(`builtins.attrNames ((import %s { }).buildWithIFD { src = %s; pname = "%s"; dontStrip = true; %s }).passthru.packages`, repo, dir, filepath.Base(dir), extra)
 	out, err := exec.Command("nix-instantiate", "--eval", "--strict", "--json", "-E", expr).CombinedOutput()
 	if err != nil {
 		t.Fatalf("nix-instantiate: %v\n%s", err, out)

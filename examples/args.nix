@@ -1,6 +1,7 @@
 # The examples' arguments (of buildWithIFD and buildWithDynDrv). Each example prints
-# "Hello, DGD!". vendorHash is the hash of the fixed-output module download.
-{
+# "Hello, DGD!". vendorHash is the hash of the fixed-output module download. dontStrip: the
+# tests compare the binaries byte for byte with go build's, which are not stripped.
+builtins.mapAttrs (_: a: { dontStrip = true; } // a) {
   hello = { src = ./hello; };
   hello_nocgo = { src = ./hello_nocgo; env = { CGO_ENABLED = 0; }; };
   dep = { src = ./dep; vendorHash = "sha256-sNoOU71w5Ga9tPQ7DmASC1SOMKKt17+7tS885NL9ofM="; };
@@ -15,6 +16,8 @@
   vendored = { src = ./vendored; vendorHash = null; };
   # a go.work workspace of two modules; the program is in ./app
   workspace = { src = ./workspace; subPackage = "app"; vendorHash = "sha256-oDxSi4kUugeiisrvv5EjIterRQITDPiqE+G3P7IestU="; };
+  # -X stamping and a build tag
+  stamped = { src = ./stamped; ldflags = [ "-X" "main.name=DGD" ]; tags = [ "excited" ]; };
   asm = { src = ./asm; };
   embed = { src = ./embed; };
 }

@@ -9,8 +9,33 @@ let
     if ok v then v else throw "dgd.${fn}: argument `${arg}` must be ${what}, got ${typeOf v}";
 
   stripHash = s: let m = builtins.match "[a-z0-9]{32}-(.*)" s; in if m == null then s else builtins.head m;
+  shellQuote = s: "'" + builtins.replaceStrings [ "'" ] [ "'\\''" ] s + "'";
+  isListOf = pred: v: builtins.isList v && builtins.all pred v;
 
-  # Everything both modes share: argument checks, the toolchain, the modules, the planner run.
+  # The arguments, with buildGoModule's meaning where it has them. One build plans one main
+  # package (subPackage); subPackages builds several, which share their package derivations.
+  arguments = {
+    src = "a Go module (a path, or a store path)";
+    modRoot = "the module's directory inside src (default \".\")";
+    vendorHash = "hash of the fixed-output download of the modules; \"\" to learn it; null: src has vendor/";
+    lockFile = "a dgd.lock (default: src/dgd.lock when vendorHash is not given)";
+    subPackage = "the main package, relative to the module root";
+    subPackages = "several main packages: one output, bin/<name> each";
+    env = "extra environment for go: CGO_ENABLED, GOEXPERIMENT, ...";
+    ldflags = "linker flags (a list): -X stamping, -s -w; they change only the link";
+    tags = "build tags (a list)";
+    GOFLAGS = "more go build flags (a list): -gcflags=..., -asmflags=..., -buildmode=...";
+    go = "the Go toolchain (default pkgs.go)";
+    innerNix = "the nix run inside the dynamic-derivation producer (default pkgs.nix)";
+    pname = "name of the result (default: the last element of the (first) subPackage or src)";
+    version = "appended to pname in the result's name";
+    dontStrip = "true: keep the binaries as go links them (default: strip -S, as Nix does)";
+    postInstall = "shell run in the result after bin/ is filled";
+    meta = "the result's meta";
+    passthru = "attributes added to the result";
+  };
+
+  # Everything both modes share for one main package: the toolchain, the modules, the planner run.
   prepare = fn: args@{ src
     , vendorHash ? null   # hash of the third-party modules (fixed-output download); "" to learn it
     , subPackage ? null   # the package to build, relative to the module root ("cmd/hello")
@@ -19,16 +44,23 @@ let
     , innerNix ? null     # the nix used inside the dynamic-derivation producer (default: pkgs.nix)
     , pname ? null        # name of the result (default: the last element of subPackage or src)
     , lockFile ? null     # a dgd.lock (default: src/dgd.lock when there is no vendorHash)
+    , modRoot ? "."
+    , ldflags ? [ ]
+    , tags ? [ ]
+    , GOFLAGS ? [ ]
     , ...
     }:
     let
-      known = [ "src" "vendorHash" "subPackage" "env" "go" "innerNix" "pname" "lockFile" ];
-      unknown = builtins.filter (a: !builtins.elem a known) (attrNames args);
       tc = import ./toolchain.nix ({ inherit pkgs; }
         // (if go != null then { inherit go; } else { })
         // (if innerNix != null then { inherit innerNix; } else { }));
       src' = check fn "src" (v: isPath v || isString v || isAttrs v) "a path or a store path" src;
-      srcPath = if isAttrs src' then "${src'}" else src';
+      srcRoot = if isAttrs src' then "${src'}" else src';
+      srcPath = if check fn "modRoot" isString "a string" modRoot == "." then srcRoot else "${srcRoot}/${modRoot}";
+      goflags = (if check fn "ldflags" (isListOf isString) "a list of strings" ldflags == [ ] then [ ] else [ "-ldflags=${concatStringsSep " " ldflags}" ])
+        ++ (if check fn "tags" (isListOf isString) "a list of strings" tags == [ ] then [ ] else [ "-tags=${concatStringsSep "," tags}" ])
+        ++ (if isString GOFLAGS then builtins.filter (f: isString f && f != "") (builtins.split " " GOFLAGS)
+            else check fn "GOFLAGS" (isListOf isString) "a list of strings" GOFLAGS);
       name = if pname != null then pname
         else if subPackage != null then baseNameOf subPackage
         else stripHash (baseNameOf (toString srcPath));
@@ -53,7 +85,8 @@ let
         export GOMODCACHE=${if modcache == null then "$TMPDIR/no-modules" else modcache}
         ${concatStringsSep "\n" (map (e: "export ${e}") envList)}
         if ! ${dgd}/bin/dgd plan -C ${srcPath} -gopkg ${tc.go} -go ${tc.go}/bin/go -o $TMPDIR/plan.json \
-            ${if lock == null then "" else "-modules $modulesFilePath"} ${pkgArg}; then
+            ${if lock == null then "" else "-modules $modulesFilePath"} \
+            ${concatStringsSep " " (map (f: "-goflag=" + shellQuote f) goflags)} ${pkgArg}; then
           ${if hasVendorHash || lock != null then "" else ''
             if grep -q '^require' ${srcPath}/go.mod 2>/dev/null; then
               echo "dgd: ${name} requires third-party modules: set vendorHash (use vendorHash = \"\"; the error then prints the right hash), or write a dgd.lock with \`dgd lock\`" >&2
@@ -61,9 +94,45 @@ let
           exit 1
         fi
       '';
+    in { inherit tc name modcache lock moduleSource modulesFile planScript srcPath cgoOff; };
+
+  # The result: every main package's bin/ in one output, stripped unless dontStrip, then
+  # postInstall. linkOf turns a prepared main package into a store path holding bin/<name>.
+  build = fn: linkOf: args:
+    let
+      unknown = builtins.filter (a: !(arguments ? ${a})) (attrNames args);
+      subs = if args ? subPackages then check fn "subPackages" (isListOf isString) "a list of strings" args.subPackages
+        else [ (args.subPackage or null) ];
+      first = if subs == [ ] then throw "dgd.${fn}: subPackages is empty" else builtins.head subs;
+      core = removeAttrs args [ "subPackages" "version" "dontStrip" "postInstall" "meta" "passthru" ];
+      prepared = map (sub: prepare fn (core // { subPackage = sub; } // (if args ? pname then { } else { pname = null; }))) subs;
+      p0 = builtins.head prepared;
+      pname = args.pname or p0.name;
+      links = map linkOf prepared;
+      tc = p0.tc;
+      dontStrip = check fn "dontStrip" isBool "true or false" (args.dontStrip or false);
+      result = tc.run {
+        name = if args ? version then "${pname}-${args.version}" else pname;
+        extraPath = if dontStrip then [ ] else [ tc.bintools ];
+        script = ''
+          mkdir -p $out/bin
+          for l in ${concatStringsSep " " (map (l: "${l}") links)}; do cp -R $l/bin/. $out/bin/; done
+          chmod -R u+w $out/bin
+        '' + (if dontStrip then "" else ''
+          for f in $out/bin/*; do strip -S "$f"; done
+        '') + check fn "postInstall" isString "a string" (args.postInstall or "");
+      };
     in
-      if unknown != [ ] then throw "dgd.${fn}: unknown argument(s) ${concatStringsSep ", " unknown} (known: ${concatStringsSep ", " known})"
-      else { inherit tc name modcache lock moduleSource modulesFile planScript srcPath cgoOff; };
+      if unknown != [ ] then throw "dgd.${fn}: unknown argument(s) ${concatStringsSep ", " unknown} (known: ${concatStringsSep ", " (attrNames arguments)})"
+      else result // {
+        meta = check fn "meta" isAttrs "an attribute set" (args.meta or { });
+        passthru = check fn "passthru" isAttrs "an attribute set" (args.passthru or { }) // {
+          unstripped = links;
+          # buildWithIFD: the first main package's per-package derivations and plan
+          packages = (builtins.head links).passthru.packages or { };
+          planDrv = (builtins.head links).passthru.planDrv or null;
+        };
+      } // (args.passthru or { });
 
   fromPlan = p: plan: import ./packages.nix {
     inherit (p) tc name moduleSource;
@@ -74,9 +143,8 @@ in
 {
   # Import from derivation: a derivation runs the planner; evaluation reads its plan and makes
   # the per-package derivations.
-  buildWithIFD = args:
+  buildWithIFD = build "buildWithIFD" (p:
     let
-      p = prepare "buildWithIFD" args;
       planDrv = p.tc.run {
         name = "${p.name}-plan.json";
         script = p.planScript + "cp $TMPDIR/plan.json $out";
@@ -85,14 +153,16 @@ in
         passAsFile = [ "modulesFile" ];
       };
       built = fromPlan p (builtins.fromJSON (builtins.readFile planDrv));
-    in built.link // { passthru = { inherit planDrv; inherit (built) packages binary; }; };
+    in built.link // { passthru = { inherit planDrv; inherit (built) packages binary; }; });
 
   # Dynamic derivations: a text-hashed, content-addressed producer runs the planner and, with
   # recursive-nix, one nix-instantiate that registers every per-package .drv at once; its output
   # is the link's .drv, built through builtins.outputOf.
   buildWithDynDrv = args:
     let
-      p = prepare "buildWithDynDrv" args;
+      unsupported = import ./dyndrv-support.nix { };
+    in if unsupported != null then throw unsupported else build "buildWithDynDrv" (p:
+    let
       tc = p.tc;
       nixDir = builtins.path { path = ./.; name = "dgd-nix"; };
       # store paths the inner evaluation gets back with their context (builtins.storePath)
@@ -142,14 +212,5 @@ in
         '';
         passAsFile = [ "script" "innerExpr" "modulesFile" ];
       };
-      unsupported = import ./dyndrv-support.nix { };
-      result = tc.run {
-        name = p.name;
-        script = ''
-          mkdir -p $out/bin
-          cp -R ${builtins.outputOf producer.outPath "out"}/bin/. $out/bin/
-        '';
-      };
-    in
-      if unsupported != null then throw unsupported else result // { passthru = { inherit producer; }; };
+    in builtins.outputOf producer.outPath "out") args;
 }

@@ -14,6 +14,7 @@ let
   # examples built from the same source as another one compare with its go build
   oracleOf = { dep_lock = "dep"; };
   sameAs = ex: oracleOf.${ex} or ex;
+  shellQuote = s: "'" + builtins.replaceStrings [ "'" ] [ "'\\''" ] s + "'";
 
   # plain go build of every example with one toolchain, one shared GOCACHE
   oracle = name: go: tc.run {
@@ -30,7 +31,8 @@ let
           cd ${a.src}
           ${if modcache == null then "" else "export GOMODCACHE=${modcache}"}
           ${concatStringsSep "\n" (map (k: "export ${k}=${toString a.env.${k}}") (attrNames (a.env or { })))}
-          ${go}/bin/go build -trimpath -buildvcs=false -ldflags=-buildid= -o $out/${ex}/ ./${a.subPackage or "."}
+          ${go}/bin/go build -trimpath -buildvcs=false -ldflags=${shellQuote (concatStringsSep " " ((a.ldflags or [ ]) ++ [ "-buildid=" ]))} \
+            ${if a ? tags then "-tags=" + concatStringsSep "," a.tags else ""} -o $out/${ex}/ ./${a.subPackage or "."}
         )
       '') (filter (ex: sameAs ex == ex) (attrNames examples)));
   };

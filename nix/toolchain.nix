@@ -12,6 +12,8 @@ let
 in
 rec {
   inherit system go innerNix cc busybox;
+  # strip: nixpkgs' bintools, or the host's /usr
+  bintools = pkgs.stdenv.cc.bintools or pkgs.stdenv.cc;
   # dgd's own toolchain: dgd is built with it, never with the `go` argument, which may be older
   # than dgd's dependencies allow
   dgdGo = pkgs.go;

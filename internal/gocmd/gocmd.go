@@ -40,7 +40,28 @@ func Run(ctx context.Context, inv Invocation) (stdout, stderr []byte, err error)
 // BuildNFlags are the flags of `go build -n` that every plan uses: -a and an empty GOCACHE make
 // go print every action; the build ID is empty, as buildGoModule's (-n cannot give the real one).
 // The binary goes into the directory outDir, so that go names it and no source directory of
-// the same name is in its way.
-func BuildNFlags(outDir string) []string {
-	return []string{"-n", "-a", "-trimpath", "-buildvcs=false", "-ldflags=-buildid=", "-o", outDir + "/"}
+// the same name is in its way. user are the user's build flags (-tags=..., -ldflags=..., ...):
+// their -ldflags are kept, with -buildid= last.
+func BuildNFlags(outDir string, user ...string) []string {
+	ldflags := "-buildid="
+	var rest []string
+	for _, f := range user {
+		if v, ok := strings.CutPrefix(f, "-ldflags="); ok {
+			ldflags = v + " -buildid="
+			continue
+		}
+		rest = append(rest, f)
+	}
+	return append([]string{"-n", "-a", "-trimpath", "-buildvcs=false", "-ldflags=" + ldflags, "-o", outDir + "/"}, rest...)
+}
+
+// ListFlags are the user's build flags that go list takes too: those that select files.
+func ListFlags(user []string) []string {
+	var l []string
+	for _, f := range user {
+		if strings.HasPrefix(f, "-tags=") || strings.HasPrefix(f, "-mod=") {
+			l = append(l, f)
+		}
+	}
+	return l
 }

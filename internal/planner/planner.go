@@ -28,6 +28,14 @@ func Main(ctx context.Context, args []string) error {
 	gopkg := fs.String("gopkg", "", "`path` of the go package that holds GOROOT (default: GOROOT)")
 	goBin := fs.String("go", "go", "the go command")
 	modules := fs.String("modules", "", "a `file` of locked module downloads (lines: kind path version store-path) to build GOMODCACHE from")
+	var goflags []string
+	fs.Func("goflag", "a go build `flag` (repeatable): -tags=..., -ldflags=..., -gcflags=...", func(f string) error {
+		if !strings.HasPrefix(f, "-") || !strings.Contains(f, "=") {
+			return fmt.Errorf("-goflag %q: give build flags as -name=value", f)
+		}
+		goflags = append(goflags, f)
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -55,7 +63,7 @@ func Main(ctx context.Context, args []string) error {
 		}
 		env = append(env, "GOMODCACHE="+mc)
 	}
-	p, err := Plan(ctx, Config{Go: *goBin, Dir: root, Package: pkg, GoPkg: *gopkg, Env: env})
+	p, err := Plan(ctx, Config{Go: *goBin, Dir: root, Package: pkg, GoPkg: *gopkg, Env: env, Flags: goflags})
 	if err != nil {
 		return err
 	}
@@ -78,6 +86,9 @@ type Config struct {
 	Package string   // the main package, as go build takes it
 	GoPkg   string   // the package directory holding GOROOT ("" for GOROOT itself)
 	Env     []string // the environment go runs with (GOCACHE and GOTOOLCHAIN are set here)
+	// Flags are build flags for go build (and, for those that select files, go list):
+	// -tags=a,b, -ldflags=..., -gcflags=..., -asmflags=..., -buildmode=...
+	Flags []string
 }
 
 type goEnv struct {
@@ -117,7 +128,7 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 		modRoot = filepath.Dir(ge.GOMOD)
 	}
 
-	o, _, err = gocmd.Run(ctx, inv("list", adapter.ListArgs(nil, []string{cfg.Package})...))
+	o, _, err = gocmd.Run(ctx, inv("list", adapter.ListArgs(gocmd.ListFlags(cfg.Flags), []string{cfg.Package})...))
 	if err != nil {
 		if strings.Contains(err.Error(), "disabled by GOPROXY=off") {
 			err = fmt.Errorf("%w\na module is missing from the downloaded ones: vendorHash or dgd.lock is out of date with go.mod/go.sum (set vendorHash = \"\" to learn the new hash, or run `dgd lock`)", err)
@@ -132,7 +143,7 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 		return nil, fmt.Errorf("package %s is not a main package: dgd builds programs", cfg.Package)
 	}
 
-	_, script, err := gocmd.Run(ctx, inv("build", append(gocmd.BuildNFlags(filepath.Join(cache, "out")), cfg.Package)...))
+	_, script, err := gocmd.Run(ctx, inv("build", append(gocmd.BuildNFlags(filepath.Join(cache, "out"), cfg.Flags...), cfg.Package)...))
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,105 @@
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestLdflagsTagsAndRelink builds examples/stamped with -X stamping and a build tag, compares
+// it with go build, then changes only the stamp: no package is recompiled, only the link.
+func TestLdflagsTagsAndRelink(t *testing.T) {
+	requireNix(t)
+	for _, builder := range []string{"buildWithIFD", "buildWithDynDrv"} {
+		t.Run(builder, func(t *testing.T) {
+			dir := copyDir(t, filepath.Join(repo, "examples", "stamped"))
+			args := func(name string) string {
+				return fmt.Sprintf(`ldflags = [ "-X" "main.name=%s" ]; tags = [ "excited" ]; dontStrip = true;`, name)
+			}
+			outs, log, err := buildDir(t, builder, dir, args("DGD"))
+			if err != nil {
+				t.Fatalf("%v\n%s", err, log)
+			}
+			bin := filepath.Join(outs[0], "bin", "stamped")
+			if s := run(t, bin); s != "Hello, DGD!" {
+				t.Errorf("printed %q", s)
+			}
+			got, _ := os.ReadFile(bin)
+			want := goBuildFlags(t, dir, ".", "-tags=excited", "-ldflags=-X main.name=DGD -buildid=")
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s differs from go build -trimpath -tags=excited -ldflags=...", bin)
+			}
+
+			stamp := fmt.Sprintf("DGD%d", time.Now().UnixNano())
+			outs, log, err = buildDir(t, builder, dir, args(stamp))
+			if err != nil {
+				t.Fatalf("%v\n%s", err, log)
+			}
+			for _, n := range built(log) {
+				if strings.HasPrefix(n, "gopkg-") {
+					t.Errorf("changing only -X recompiled %s:\n%s", n, log)
+				}
+			}
+			if s := run(t, filepath.Join(outs[0], "bin", "stamped")); s != "Hello, "+stamp+"!" {
+				t.Errorf("printed %q", s)
+			}
+		})
+	}
+}
+
+// goBuildFlags is goBuild with build flags instead of the default -ldflags.
+func goBuildFlags(t *testing.T, dir, pkg string, flags ...string) []byte {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "bin")
+	args := append([]string{"build", "-trimpath", "-buildvcs=false", "-o", out}, flags...)
+	cmd := exec.Command("go", append(args, pkg)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOFLAGS=")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, b)
+	}
+	b, _ := os.ReadFile(out)
+	return b
+}
+
+// TestSubPackagesAndStrip builds two programs of one module into one output, stripped by
+// default as Nix strips (strip -S), and checks them against go build's binaries stripped so.
+func TestSubPackagesAndStrip(t *testing.T) {
+	requireNix(t)
+	main := func(who string) string {
+		return "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"Hello, " + who + "!\") }\n"
+	}
+	for _, builder := range []string{"buildWithIFD", "buildWithDynDrv"} {
+		t.Run(builder, func(t *testing.T) {
+			dir := writeModule(t, map[string]string{"go.mod": goMod, "cmd/a/main.go": main("A"), "cmd/b/main.go": main("B")})
+			outs, log, err := buildDir(t, builder, dir, `subPackages = [ "cmd/a" "cmd/b" ]; dontStrip = false; postInstall = "echo installed > $out/note";`)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, log)
+			}
+			for _, who := range []string{"a", "b"} {
+				bin := filepath.Join(outs[0], "bin", who)
+				if s := run(t, bin); s != "Hello, "+strings.ToUpper(who)+"!" {
+					t.Errorf("%s printed %q", who, s)
+				}
+				ref := filepath.Join(t.TempDir(), who)
+				os.WriteFile(ref, goBuild(t, dir, "./cmd/"+who, nil), 0o755)
+				if out, err := exec.Command("strip", "-S", ref).CombinedOutput(); err != nil {
+					t.Fatalf("strip: %v\n%s", err, out)
+				}
+				got, _ := os.ReadFile(bin)
+				want, _ := os.ReadFile(ref)
+				if !bytes.Equal(got, want) {
+					t.Errorf("%s differs from go build's binary after strip -S", bin)
+				}
+			}
+			if b, err := os.ReadFile(filepath.Join(outs[0], "note")); err != nil || string(b) != "installed\n" {
+				t.Errorf("postInstall did not run: %q %v", b, err)
+			}
+		})
+	}
+}

@@ -1,0 +1,5 @@
+//go:build !excited
+
+package main
+
+const punct = "."
