@@ -9,7 +9,7 @@ let
     if ok v then v else throw "dgd.${fn}: argument `${arg}` must be ${what}, got ${typeOf v}";
 
   stripHash = s: let m = builtins.match "[a-z0-9]{32}-(.*)" s; in if m == null then s else builtins.head m;
-  shellQuote = s: "'" + builtins.replaceStrings [ "'" ] [ "'\\''" ] s + "'";
+  inherit (import ./lib.nix) shellQuote;
   isListOf = pred: v: builtins.isList v && builtins.all pred v;
 
   # The arguments, with buildGoModule's meaning where it has them. One build plans one main
@@ -101,9 +101,9 @@ let
   build = fn: linkOf: args:
     let
       unknown = builtins.filter (a: !(arguments ? ${a})) (attrNames args);
-      subs = if args ? subPackages then check fn "subPackages" (isListOf isString) "a list of strings" args.subPackages
-        else [ (args.subPackage or null) ];
-      first = if subs == [ ] then throw "dgd.${fn}: subPackages is empty" else builtins.head subs;
+      subs = if !(args ? subPackages) then [ (args.subPackage or null) ]
+        else if check fn "subPackages" (isListOf isString) "a list of strings" args.subPackages == [ ] then throw "dgd.${fn}: subPackages is empty"
+        else args.subPackages;
       core = removeAttrs args [ "subPackages" "version" "dontStrip" "postInstall" "meta" "passthru" ];
       prepared = map (sub: prepare fn (core // { subPackage = sub; } // (if args ? pname then { } else { pname = null; }))) subs;
       p0 = builtins.head prepared;

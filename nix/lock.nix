@@ -4,7 +4,7 @@
 { tc, src, lockFile, name }:
 let
   inherit (builtins) filter isString split readFile match elemAt head listToAttrs map
-    concatStringsSep pathExists hashFile replaceStrings;
+    concatStringsSep pathExists hashFile;
   lines = filter (l: isString l && l != "" && builtins.substring 0 1 l != "#") (split "\n" (readFile lockFile));
   header = k: let m = filter (x: x != null) (map (l: match "${k} ([0-9a-f]+|none)" l) lines);
     in if m == [ ] then throw "dgd: ${toString lockFile} has no ${k} line: regenerate it with `dgd lock`" else head (head m);
@@ -12,22 +12,18 @@ let
   stale = fileHash "go.mod" != header "go.mod" || fileHash "go.sum" != header "go.sum";
   entries = map (m: { kind = elemAt m 0; path = elemAt m 1; version = elemAt m 2; hash = elemAt m 3; })
     (filter (m: m != null) (map (l: match "(module|mod) ([^ ]+) ([^ ]+) (sha256-[^ ]+)" l) lines));
-  storeName = s: replaceStrings [ "/" "~" "@" "!" ] [ "-" "-" "_" "-" ] s;
+  inherit (import ./lib.nix) storeName proxyEnvVars downloadPrelude;
 
   fetch = e: tc.run {
     name = "gomod-" + storeName "${e.path}@${e.version}";
     outputHashMode = "recursive";
     outputHashAlgo = "sha256";
     outputHash = e.hash;
-    impureEnvVars = [ "GOPROXY" "GOPRIVATE" "GONOPROXY" "GONOSUMDB" "GONOSUMCHECK" "GOSUMDB" "GOINSECURE"
-      "DGD_NETRC" "SSL_CERT_FILE" "http_proxy" "https_proxy" "HTTP_PROXY" "HTTPS_PROXY" "no_proxy" "NO_PROXY" ];
+    impureEnvVars = proxyEnvVars;
     script = ''
       export HOME=$TMPDIR GOCACHE=$TMPDIR/gocache GOPATH=$TMPDIR/gopath GOMODCACHE=$TMPDIR/modcache \
         GOTOOLCHAIN=local GOFLAGS=-mod=mod GO111MODULE=on
-      export GOSUMDB=''${GOSUMDB:-off}
-      # private modules: the content of a netrc file in DGD_NETRC (the sandbox sees no host files)
-      if [ -n "''${DGD_NETRC:-}" ]; then printf '%s\n' "$DGD_NETRC" > $HOME/.netrc; fi
-      mkdir $TMPDIR/empty && cd $TMPDIR/empty
+      ${downloadPrelude}mkdir $TMPDIR/empty && cd $TMPDIR/empty
       if ! ${tc.dgdGo}/bin/go ${if e.kind == "mod" then "list -m" else "mod download"} -json ${e.path}@${e.version} > $TMPDIR/json 2> $TMPDIR/err; then
         cat $TMPDIR/err $TMPDIR/json >&2
         echo "dgd: cannot download module ${e.path}@${e.version} (GOPROXY=''${GOPROXY:-unset})" >&2

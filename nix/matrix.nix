@@ -14,7 +14,7 @@ let
   # examples built from the same source as another one compare with its go build
   oracleOf = { dep_lock = "dep"; };
   sameAs = ex: oracleOf.${ex} or ex;
-  shellQuote = s: "'" + builtins.replaceStrings [ "'" ] [ "'\\''" ] s + "'";
+  inherit (import ./lib.nix) shellQuote;
 
   # plain go build of every example with one toolchain, one shared GOCACHE
   oracle = name: go: tc.run {

@@ -2,7 +2,7 @@
 # store path: from the vendorHash download (each module copied into a store path of its own,
 # so a module's packages depend on its content only) or from its dgd.lock download.
 { modcache ? null, lockModules ? null }:
-let storeName = s: builtins.replaceStrings [ "/" "~" "@" "!" ] [ "-" "-" "_" "-" ] s;
+let inherit (import ./lib.nix) storeName;
 in
 mv: dir:
   if lockModules != null then

@@ -5,6 +5,7 @@
 # directory), so a package's derivation depends on its module's content only.
 { tc, src, vendorHash, name }:
 let
+  lib = import ./lib.nix;
   # only go.mod, go.sum and go.work decide what is downloaded
   modSrc = builtins.path {
     path = src;
@@ -17,14 +18,10 @@ tc.run {
   outputHashMode = "recursive";
   outputHashAlgo = "sha256";
   outputHash = vendorHash;
-  impureEnvVars = [ "GOPROXY" "GOPRIVATE" "GONOPROXY" "GONOSUMDB" "GONOSUMCHECK" "GOSUMDB" "GOFLAGS" "GOINSECURE"
-    "DGD_NETRC" "SSL_CERT_FILE" "http_proxy" "https_proxy" "HTTP_PROXY" "HTTPS_PROXY" "no_proxy" "NO_PROXY" ];
+  impureEnvVars = lib.proxyEnvVars ++ [ "GOFLAGS" ];
   script = ''
     export HOME=$TMPDIR GOCACHE=$TMPDIR/gocache GOPATH=$TMPDIR/gopath GOMODCACHE=$out GOTOOLCHAIN=local
-    export GOSUMDB=''${GOSUMDB:-off}
-    # private modules: the content of a netrc file in DGD_NETRC (the sandbox sees no host files)
-    if [ -n "''${DGD_NETRC:-}" ]; then printf '%s\n' "$DGD_NETRC" > $HOME/.netrc; fi
-    cd ${modSrc}
+    ${lib.downloadPrelude}cd ${modSrc}
     echo "dgd: downloading the modules of ${name}; the hash of the result is vendorHash: if Nix reports a mismatch, set vendorHash to the hash it got (go.mod or go.sum changed)" >&2
     if ! ${tc.dgdGo}/bin/go mod download 2> $TMPDIR/err; then
       cat $TMPDIR/err >&2

@@ -13,7 +13,7 @@ let
   gotools = import ./gotools.nix { inherit tc; };
 
   # a store name from an import path
-  storeName = s: replaceStrings [ "/" "~" "@" ] [ "-" "-" "_" ] s;
+  inherit (import ./lib.nix) storeName;
 
   modules = builtins.mapAttrs moduleSource (plan.Modules or { });
 

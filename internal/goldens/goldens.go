@@ -35,7 +35,7 @@ var Examples = []string{"asm", "cgo", "dep", "embed", "hello", "packages", "subp
 
 // Recording is what go printed for one example with one Go version (the inputs:
 // golist.json, build-n.txt, cc-supports.txt) and, once derived, what dgd made of it
-// (actions.json, plan.json). Files maps a file name of the recording's directory to its content.
+// (actions.txt, plan.json). Files maps a file name of the recording's directory to its content.
 type Recording struct {
 	GoVersion, Example string
 	Files              map[string][]byte
@@ -99,7 +99,7 @@ func Record(ctx context.Context, goBin, example string) (*Recording, error) {
 	if len(ge) != 4 {
 		return nil, fmt.Errorf("go env printed %q", o)
 	}
-	list, _, err := gocmd.Run(ctx, inv("list", "-json", "-deps", pkg))
+	list, _, err := gocmd.Run(ctx, inv("list", adapter.ListArgs(nil, []string{pkg})...))
 	if err != nil {
 		return nil, err
 	}
