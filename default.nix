@@ -31,9 +31,11 @@ in
     name = "dgd-test-examples-${if useDynDrv then "dyndrv" else "ifd"}";
     extraPath = [ tc.cc ]; # cgo binaries need the C library's loader (on the host set: /lib64)
     script = builtins.concatStringsSep "\n" (map (n: ''
-      got=$(${examples.${n}}/bin/* 2>&1) || { echo "FAIL ${n}: exit status $?: $got" >&2; exit 1; }
-      if [ "$got" != "Hello, DGD!" ]; then echo "FAIL ${n}: printed '$got'" >&2; exit 1; fi
-      echo "ok ${n}" | tee -a $out
+      for b in ${examples.${n}}/bin/*; do
+        got=$($b 2>&1) || { echo "FAIL ${n}: $b: exit status $?: $got" >&2; exit 1; }
+        if [ "$got" != "Hello, DGD!" ]; then echo "FAIL ${n}: $b printed '$got'" >&2; exit 1; fi
+        echo "ok ${n} ''${b##*/}" | tee -a $out
+      done
     '') (builtins.attrNames examples));
   };
 }

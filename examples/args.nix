@@ -1,6 +1,8 @@
-# The examples' arguments (of buildWithIFD and buildWithDynDrv). Each example prints
+# The examples' arguments (of buildWithIFD and buildWithDynDrv). Each program prints
 # "Hello, DGD!". vendorHash is the hash of the fixed-output module download. dontStrip: the
 # tests compare the binaries byte for byte with go build's, which are not stripped.
+# Not here, because they do not make programs that run here: examples/failing (a failing test:
+# e2e/tests_test.go) and the cross builds of e2e/cross_test.go.
 builtins.mapAttrs (_: a: { dontStrip = true; } // a) {
   hello = { src = ./hello; };
   hello_nocgo = { src = ./hello_nocgo; env = { CGO_ENABLED = 0; }; };
@@ -19,5 +21,9 @@ builtins.mapAttrs (_: a: { dontStrip = true; } // a) {
   # -X stamping and a build tag
   stamped = { src = ./stamped; ldflags = [ "-X" "main.name=DGD" ]; tags = [ "excited" ]; };
   asm = { src = ./asm; };
+  # every main package of ./... (cmd/one, cmd/two) but tools/
+  multi = { src = ./multi; excludedPackages = [ "tools" ]; };
+  # tests (doCheck is on by default): internal and external tests, testdata/, HOME, loopback
+  tested = { src = ./tested; checkFlags = [ "-short" "-v" ]; };
   embed = { src = ./embed; };
 }

@@ -2,7 +2,7 @@
 # output holds bin/<name>), two ways of getting the per-package derivations into Nix.
 { pkgs }:
 let
-  inherit (builtins) isAttrs isString isPath isBool typeOf concatStringsSep attrNames mapAttrs
+  inherit (builtins) isAttrs isString isPath isBool typeOf concatStringsSep concatLists attrNames mapAttrs
     hasAttr throw toJSON;
 
   check = fn: arg: ok: what: v:
@@ -12,15 +12,23 @@ let
   inherit (import ./lib.nix) shellQuote;
   isListOf = pred: v: builtins.isList v && builtins.all pred v;
 
-  # The arguments, with buildGoModule's meaning where it has them. One build plans one main
-  # package (subPackage); subPackages builds several, which share their package derivations.
+  # The arguments, with buildGoModule's meaning where it has them. One plan covers every
+  # package built and tested; they share their package derivations.
   arguments = {
     src = "a Go module (a path, or a store path)";
     modRoot = "the module's directory inside src (default \".\")";
     vendorHash = "hash of the fixed-output download of the modules; \"\" to learn it; null: src has vendor/";
     lockFile = "a dgd.lock (default: src/dgd.lock when vendorHash is not given)";
     subPackage = "the main package, relative to the module root";
-    subPackages = "several main packages: one output, bin/<name> each";
+    subPackages = "the packages to build and test (a list, relative to the module root; default: every package, ./...): one output, bin/<name> each";
+    excludedPackages = "regular expressions: packages ./DIR of ./... that match one are neither built nor tested (default also: examples, Godeps)";
+    doCheck = "run the tests of the packages (default true, as buildGoModule): one derivation per test binary and one per run";
+    checkFlags = "go test flags for the test runs (a list): -run=..., -short, -v";
+    GOOS = "the target operating system (cross build; default the build machine's); tests run only for the build machine";
+    GOARCH = "the target architecture (cross build; default the build machine's)";
+    allowGoReference = "true: build without -trimpath, so the result may refer to the Go toolchain and the sources";
+    buildInputs = "packages cgo compiles and links against: their include/ and lib/ (and pkg-config files)";
+    nativeBuildInputs = "tools the planner and cgo run (their bin/ on PATH), e.g. pkg-config";
     env = "extra environment for go: CGO_ENABLED, GOEXPERIMENT, ...";
     ldflags = "linker flags (a list): -X stamping, -s -w; they change only the link";
     tags = "build tags (a list)";
@@ -38,7 +46,7 @@ let
   # Everything both modes share for one main package: the toolchain, the modules, the planner run.
   prepare = fn: args@{ src
     , vendorHash ? null   # hash of the third-party modules (fixed-output download); "" to learn it
-    , subPackage ? null   # the package to build, relative to the module root ("cmd/hello")
+    , subPackages ? null  # the packages to build, relative to the module root ([ "cmd/hello" ]); null: ./...
     , env ? { }           # extra environment for go: CGO_ENABLED, GOEXPERIMENT, ...
     , go ? null           # the Go toolchain (default: pkgs.go)
     , innerNix ? null     # the nix used inside the dynamic-derivation producer (default: pkgs.nix)
@@ -48,6 +56,14 @@ let
     , ldflags ? [ ]
     , tags ? [ ]
     , GOFLAGS ? [ ]
+    , excludedPackages ? [ ]
+    , doCheck ? true
+    , checkFlags ? [ ]
+    , GOOS ? null
+    , GOARCH ? null
+    , allowGoReference ? false
+    , buildInputs ? [ ]
+    , nativeBuildInputs ? [ ]
     , ...
     }:
     let
@@ -57,12 +73,13 @@ let
       src' = check fn "src" (v: isPath v || isString v || isAttrs v) "a path or a store path" src;
       srcRoot = if isAttrs src' then "${src'}" else src';
       srcPath = if check fn "modRoot" isString "a string" modRoot == "." then srcRoot else "${srcRoot}/${modRoot}";
-      goflags = (if check fn "ldflags" (isListOf isString) "a list of strings" ldflags == [ ] then [ ] else [ "-ldflags=${concatStringsSep " " ldflags}" ])
+      goflags = (if check fn "allowGoReference" isBool "true or false" allowGoReference then [ "-trimpath=false" ] else [ ])
+        ++ (if check fn "ldflags" (isListOf isString) "a list of strings" ldflags == [ ] then [ ] else [ "-ldflags=${concatStringsSep " " ldflags}" ])
         ++ (if check fn "tags" (isListOf isString) "a list of strings" tags == [ ] then [ ] else [ "-tags=${concatStringsSep "," tags}" ])
         ++ (if isString GOFLAGS then builtins.filter (f: isString f && f != "") (builtins.split " " GOFLAGS)
             else check fn "GOFLAGS" (isListOf isString) "a list of strings" GOFLAGS);
       name = if pname != null then pname
-        else if subPackage != null then baseNameOf subPackage
+        else if subPackages != null then baseNameOf (builtins.head subPackages)
         else stripHash (baseNameOf (toString srcPath));
       hasVendorHash = args ? vendorHash && vendorHash != null;
       modcache = if hasVendorHash
@@ -75,18 +92,42 @@ let
         else import ./lock.nix { inherit tc name; src = srcPath; lockFile = lockPath; };
       moduleSource = import ./module-source.nix { inherit modcache; lockModules = if lock == null then null else lock.modules; };
       modulesFile = if lock == null then "" else lock.modulesFile;
-      envList = map (k: "${k}=${toString env.${k}}") (attrNames (check fn "env" isAttrs "an attribute set" env));
-      cgoOff = (env.CGO_ENABLED or null) != null && toString env.CGO_ENABLED == "0";
-      pkgArg = if subPackage == null then "." else "./" + check fn "subPackage" isString "a string" subPackage;
+      # the build machine's GOOS/GOARCH, from the Nix system
+      host = let parts = builtins.match "([^-]*)-(.*)" tc.system; in {
+        GOARCH = { x86_64 = "amd64"; aarch64 = "arm64"; i686 = "386"; }.${builtins.head parts} or (builtins.head parts);
+        GOOS = builtins.elemAt parts 1;
+      };
+      target = {
+        GOOS = if GOOS == null then env.GOOS or host.GOOS else check fn "GOOS" isString "a string (linux, darwin, windows, ...)" GOOS;
+        GOARCH = if GOARCH == null then env.GOARCH or host.GOARCH else check fn "GOARCH" isString "a string (amd64, arm64, ...)" GOARCH;
+      };
+      cross = target != host;
+      inputsOf = what: v: check fn what (isListOf (x: isAttrs x || isString x || isPath x)) "a list of packages" v;
+      ccInputs = inputsOf "buildInputs" buildInputs;
+      tools = inputsOf "nativeBuildInputs" nativeBuildInputs;
+      # buildInputs as stdenv's setup hooks give them to the C compiler: include/, lib/, pkg-config
+      outOf = o: p: if isAttrs p && p ? ${o} then p.${o} else p;
+      withInputs = var: dflt: flag: dirs: if ccInputs == [ ] then [ ] else [
+        "${var}=${toString (env.${var} or dflt)}${concatStringsSep "" (map (d: " ${flag}${d}") dirs)}" ];
+      inputEnv = withInputs "CGO_CFLAGS" "-O2 -g" "-I" (map (p: "${outOf "dev" p}/include") ccInputs)
+        ++ withInputs "CGO_LDFLAGS" "-O2 -g" "-L" (map (p: "${outOf "lib" p}/lib") ccInputs)
+        ++ (if ccInputs == [ ] then [ ] else [ "PKG_CONFIG_PATH=${concatStringsSep ":" (concatLists (map (p: [ "${outOf "dev" p}/lib/pkgconfig" "${outOf "dev" p}/share/pkgconfig" ]) ccInputs))}" ]);
+      envList = map (k: "${k}=${toString env.${k}}") (builtins.filter (k: !(builtins.elem k [ "CGO_CFLAGS" "CGO_LDFLAGS" ] && ccInputs != [ ])) (attrNames (check fn "env" isAttrs "an attribute set" env)))
+        ++ [ "GOOS=${target.GOOS}" "GOARCH=${target.GOARCH}" ] ++ inputEnv;
+      cgoOff = (env.CGO_ENABLED or null) != null && toString env.CGO_ENABLED == "0" || cross;
+      test = check fn "doCheck" isBool "true or false" doCheck && !cross;
+      pkgArgs = if subPackages == null then [ "./..." ] else map (p: "./" + p) subPackages;
+      planFlags = map (e: "-exclude=" + shellQuote e) (check fn "excludedPackages" (isListOf isString) "a list of strings (regular expressions)" excludedPackages)
+        ++ (if test then [ "-test" ] ++ map (f: "-testflag=" + shellQuote f) (check fn "checkFlags" (isListOf isString) "a list of strings" checkFlags) else [ ]);
       dgd = import ./dgd.nix { inherit tc; };
       # the shell lines that run `dgd plan` into $TMPDIR/plan.json
       planScript = ''
         export HOME=$TMPDIR GOCACHE=$TMPDIR/gocache GOPATH=$TMPDIR/gopath GOTOOLCHAIN=local GOPROXY=off GOSUMDB=off
         export GOMODCACHE=${if modcache == null then "$TMPDIR/no-modules" else modcache}
-        ${concatStringsSep "\n" (map (e: "export ${e}") envList)}
+        ${concatStringsSep "\n" (map (e: "export ${shellQuote e}") envList)}
         if ! ${dgd}/bin/dgd plan -C ${srcPath} -gopkg ${tc.go} -go ${tc.go}/bin/go -o $TMPDIR/plan.json \
             ${if lock == null then "" else "-modules $modulesFilePath"} \
-            ${concatStringsSep " " (map (f: "-goflag=" + shellQuote f) goflags)} ${pkgArg}; then
+            ${concatStringsSep " " (map (f: "-goflag=" + shellQuote f) goflags ++ planFlags)} ${concatStringsSep " " pkgArgs}; then
           ${if hasVendorHash || lock != null then "" else ''
             if grep -q '^require' ${srcPath}/go.mod 2>/dev/null; then
               echo "dgd: ${name} requires third-party modules: set vendorHash (use vendorHash = \"\"; the error then prints the right hash), or write a dgd.lock with \`dgd lock\`" >&2
@@ -94,21 +135,21 @@ let
           exit 1
         fi
       '';
-    in { inherit tc name modcache lock moduleSource modulesFile planScript srcPath cgoOff; };
+    in { inherit tc name modcache lock moduleSource modulesFile planScript srcPath cgoOff ccInputs tools; };
 
   # The result: every main package's bin/ in one output, stripped unless dontStrip, then
   # postInstall. linkOf turns a prepared main package into a store path holding bin/<name>.
   build = fn: linkOf: args:
     let
       unknown = builtins.filter (a: !(arguments ? ${a})) (attrNames args);
-      subs = if !(args ? subPackages) then [ (args.subPackage or null) ]
-        else if check fn "subPackages" (isListOf isString) "a list of strings" args.subPackages == [ ] then throw "dgd.${fn}: subPackages is empty"
-        else args.subPackages;
-      core = removeAttrs args [ "subPackages" "version" "dontStrip" "postInstall" "meta" "passthru" ];
-      prepared = map (sub: prepare fn (core // { subPackage = sub; } // (if args ? pname then { } else { pname = null; }))) subs;
-      p0 = builtins.head prepared;
+      subs = if args ? subPackages then
+          (if check fn "subPackages" (isListOf isString) "a list of strings" args.subPackages == [ ] then throw "dgd.${fn}: subPackages is empty" else args.subPackages)
+        else if args ? subPackage then [ (check fn "subPackage" isString "a string" args.subPackage) ]
+        else null;
+      core = removeAttrs args [ "subPackage" "subPackages" "version" "dontStrip" "postInstall" "meta" "passthru" ];
+      p0 = prepare fn (core // { subPackages = subs; });
       pname = args.pname or p0.name;
-      links = map linkOf prepared;
+      bins = linkOf p0;
       tc = p0.tc;
       dontStrip = check fn "dontStrip" isBool "true or false" (args.dontStrip or false);
       result = tc.run {
@@ -116,7 +157,7 @@ let
         extraPath = if dontStrip then [ ] else [ tc.bintools ];
         script = ''
           mkdir -p $out/bin
-          for l in ${concatStringsSep " " (map (l: "${l}") links)}; do cp -R $l/bin/. $out/bin/; done
+          cp -R ${bins}/bin/. $out/bin/
           chmod -R u+w $out/bin
         '' + (if dontStrip then "" else ''
           for f in $out/bin/*; do strip -S "$f"; done
@@ -127,15 +168,14 @@ let
       else result // {
         meta = check fn "meta" isAttrs "an attribute set" (args.meta or { });
         passthru = check fn "passthru" isAttrs "an attribute set" (args.passthru or { }) // {
-          unstripped = links;
-          # buildWithIFD: the first main package's per-package derivations and plan
-          packages = (builtins.head links).passthru.packages or { };
-          planDrv = (builtins.head links).passthru.planDrv or null;
+          unstripped = bins;
+          # buildWithIFD: the per-package derivations, links, tests and the plan
+          inherit (bins.passthru or { packages = { }; links = [ ]; tests = { }; planDrv = null; }) packages links tests planDrv;
         };
       } // (args.passthru or { });
 
   fromPlan = p: plan: import ./packages.nix {
-    inherit (p) tc name moduleSource;
+    inherit (p) tc name moduleSource ccInputs;
     inherit plan;
     src = p.srcPath;
   };
@@ -148,12 +188,12 @@ in
       planDrv = p.tc.run {
         name = "${p.name}-plan.json";
         script = p.planScript + "cp $TMPDIR/plan.json $out";
-        extraPath = if p.cgoOff then [ ] else [ p.tc.cc ];
-        inherit (p) modulesFile;
+        extraPath = (if p.cgoOff then [ ] else [ p.tc.cc ]) ++ p.tools;
+        inherit (p) modulesFile ccInputs;
         passAsFile = [ "modulesFile" ];
       };
       built = fromPlan p (builtins.fromJSON (builtins.readFile planDrv));
-    in built.link // { passthru = { inherit planDrv; inherit (built) packages binary; }; });
+    in built.bins // { passthru = { inherit planDrv; inherit (built) packages links tests; }; });
 
   # Dynamic derivations: a text-hashed, content-addressed producer runs the planner and, with
   # recursive-nix, one nix-instantiate that registers every per-package .drv at once; its output
@@ -183,15 +223,17 @@ in
               modcache = ${if p.modcache == null then "null" else sp "${p.modcache}"};
               lockModules = ${if p.lock == null then "null" else "{ " + concatStringsSep " " (map (mv: "${toJSON mv} = ${sp "${p.lock.modules.${mv}}"};") (attrNames p.lock.modules)) + " }"};
             };
+            ccInputs = [ ${concatStringsSep " " (map (i: sp "${i}") p.ccInputs)} ];
           };
-        in built.link
+        in built.bins
       '';
       producer = derivation {
         name = "${p.name}.drv";
         system = tc.system;
         builder = "${tc.busybox}/bin/sh";
         args = [ "-e" "-c" ". \"$scriptPath\"" ];
-        PATH = concatStringsSep ":" ([ "${tc.busybox}/bin" "${tc.innerNix}/bin" ] ++ (if p.cgoOff then [ ] else [ "${tc.cc}/bin" ]));
+        PATH = concatStringsSep ":" ([ "${tc.busybox}/bin" "${tc.innerNix}/bin" ] ++ map (t: "${t}/bin") ((if p.cgoOff then [ ] else [ tc.cc ]) ++ p.tools));
+        inherit (p) ccInputs;
         requiredSystemFeatures = [ "recursive-nix" ];
         __contentAddressed = true;
         outputHashMode = "text";
@@ -207,7 +249,7 @@ in
           drv=$(nix-instantiate "$innerExprPath" 2>$TMPDIR/inst.log) || { cat $TMPDIR/inst.log >&2; exit 1; }
           t2=$(cut -d' ' -f1 /proc/uptime)
           n=$(nix-store -qR "$drv" | grep -c -- '-gopkg-.*\.drv$' || true)
-          awk -v a=$t0 -v b=$t1 -v c=$t2 -v n=$n 'BEGIN { printf "dgd: planned in %.2f s, registered %d package derivations (+ link) in %.2f s\n", b-a, n, c-b }' >&2
+          awk -v a=$t0 -v b=$t1 -v c=$t2 -v n=$n 'BEGIN { printf "dgd: planned in %.2f s, registered %d package derivations (+ links, tests) in %.2f s\n", b-a, n, c-b }' >&2
           cp $drv $out
         '';
         passAsFile = [ "script" "innerExpr" "modulesFile" ];

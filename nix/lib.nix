@@ -1,7 +1,8 @@
 # Small helpers the Nix files share.
 {
-  # a store name from an import path or a module's path@version
-  storeName = s: builtins.replaceStrings [ "/" "~" "@" "!" ] [ "-" "-" "_" "-" ] s;
+  # a store name from an import path (a test variant's "PATH [TESTED.test]" too) or a
+  # module's path@version
+  storeName = s: builtins.replaceStrings [ "/" "~" "@" "!" " [" "]" ] [ "-" "-" "_" "-" "+" "" ] s;
 
   # s quoted for the shell
   shellQuote = s: "'" + builtins.replaceStrings [ "'" ] [ "'\\''" ] s + "'";

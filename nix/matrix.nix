@@ -32,7 +32,7 @@ let
           ${if modcache == null then "" else "export GOMODCACHE=${modcache}"}
           ${concatStringsSep "\n" (map (k: "export ${k}=${toString a.env.${k}}") (attrNames (a.env or { })))}
           ${go}/bin/go build -trimpath -buildvcs=false -ldflags=${shellQuote (concatStringsSep " " ((a.ldflags or [ ]) ++ [ "-buildid=" ]))} \
-            ${if a ? tags then "-tags=" + concatStringsSep "," a.tags else ""} -o $out/${ex}/ ./${a.subPackage or "."}
+            ${if a ? tags then "-tags=" + concatStringsSep "," a.tags else ""} -o $out/${ex}/ ${if a ? subPackage then "./" + a.subPackage else "./..."}
         )
       '') (filter (ex: sameAs ex == ex) (attrNames examples)));
   };
@@ -48,12 +48,13 @@ let
         v=$(${go}/bin/go env GOVERSION)
         touch $out
       '' + concatStringsSep "" (concatMap (ex: map (mode: ''
-        b=$(echo ${built mode ex}/bin/*)
-        r=identical
-        cmp -s "$b" ${o}/${sameAs ex}/$(basename "$b") || r=differs
-        p=$("$b" 2>&1) || r="$r, exits $?"
-        [ "$p" = "Hello, DGD!" ] || r="$r, prints '$p'"
-        echo "$v ${ex} ${mode} $r" >> $out
+        for b in ${built mode ex}/bin/*; do
+          r=identical
+          cmp -s "$b" ${o}/${sameAs ex}/$(basename "$b") || r=differs
+          p=$("$b" 2>&1) || r="$r, exits $?"
+          [ "$p" = "Hello, DGD!" ] || r="$r, prints '$p'"
+          echo "$v ${ex}/$(basename "$b") ${mode} $r" >> $out
+        done
       '') [ "ifd" "dyndrv" ]) (attrNames examples));
     };
 

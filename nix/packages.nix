@@ -4,7 +4,8 @@
 , plan        # the parsed plan
 , src         # the main module's root (a path, or a store path string)
 , moduleSource # "path@version" -> dir -> the module's files (module-source.nix)
-, name        # the link derivation's name
+, name        # the name of the derivation that collects the programs
+, ccInputs ? [ ] # what the C compiler reads besides its own: buildInputs (headers, libraries)
 }:
 let
   inherit (builtins) replaceStrings listToAttrs map attrNames concatStringsSep filter elem
@@ -52,20 +53,54 @@ let
       from = [ "@@goroot@@" "@@gotool@@" "@@src@@" ] ++ map (d: "@@dep:${d}@@") deps;
       to = [ goroot "${gotools}" (if source == null then "@@no-source@@" else "${source}") ]
         ++ map (d: "${packages.${d}}") deps;
-    in tc.run {
+    in tc.run ({
       name = drvName;
       script = preamble + replaceStrings from to st.Script;
       extraPath = if st.CC or false then [ tc.cc ] else [ ];
-    };
+    } // (if st.CC or false && ccInputs != [ ] then { inherit ccInputs; } else { }));
 
   packages = listToAttrs (map (p: {
     name = p.ImportPath;
     value = step { drvName = "gopkg-" + storeName p.ImportPath; st = p; source = sourceOf p; };
   }) plan.Packages);
 
-  link = step { drvName = name; st = plan.Link; };
+  links = map (l: step { drvName = "golink-" + storeName l.Binary; st = l; }) plan.Links;
+
+  # a test package's own directory: its files and testdata/, where go test runs the test
+  testSource = t:
+    let
+      base = if t.Dir == "." then src else "${src}/${t.Dir}";
+      baseLen = stringLength (toString base) + 1;
+    in builtins.path {
+      path = base;
+      name = "gotestsrc-" + storeName t.ImportPath;
+      filter = path: type:
+        let rel = substring baseLen (-1) (toString path);
+        in type != "directory" && builtins.match ".*/.*" rel == null
+           || rel == "testdata" || substring 0 9 rel == "testdata/";
+    };
+
+  # per tested package: the test binary's link, and its run (which fails when a test fails)
+  tests = listToAttrs (map (t: {
+    name = t.ImportPath;
+    value = rec {
+      link = step { drvName = "gotest-" + storeName t.ImportPath; st = t.Link; };
+      run = tc.run {
+        name = "gotest-run-" + storeName t.ImportPath;
+        script = replaceStrings [ "@@test@@" "@@src@@" ] [ "${link}" "${testSource t}" ] t.Run.Script;
+      };
+    };
+  }) (plan.Tests or [ ]));
+
+  # every program's bin/, once every test has passed
+  bins = tc.run {
+    inherit name;
+    script = ''
+      mkdir -p $out/bin
+    '' + concatStringsSep "" (map (l: "cp -R ${l}/bin/. $out/bin/\n") links)
+      + concatStringsSep "" (map (t: "# passed: ${tests.${t}.run}\n") (attrNames tests));
+  };
 in
 {
-  inherit packages link modules gotools;
-  binary = plan.Binary;
+  inherit packages links tests bins modules gotools;
 }

@@ -7,7 +7,8 @@ import (
 )
 
 // An Action is the commands that build one thing: a package (its cgo, C, assembly and Go steps,
-// the pack and build ID) or, for the main package's directory, the link.
+// the pack and build ID) or, for the main package's directory, the link (and, for a test
+// main, the run of the test binary).
 type Action struct {
 	Work string // the action's directory, "$WORK/b001"
 	Link bool   // the link step (it shares its directory with the main package)
@@ -96,13 +97,16 @@ func isLink(c Cmd) bool {
 		return strings.HasSuffix(c.File, "/importcfg.link")
 	case Mkdir, Move, Remove:
 		return hasExe(c.Args) || c.Kind == Remove
+	case TestRun:
+		return true
 	}
 	return false
 }
 
+// hasExe says whether args name a linked binary: $WORK/bNNN/exe/..., or a test binary.
 func hasExe(args []string) bool {
 	for _, a := range args {
-		if workRE.MatchString(a) && strings.Contains(a, "/exe/") {
+		if workRE.MatchString(a) && (strings.Contains(a, "/exe/") || TestBinaryRE.MatchString(a)) {
 			return true
 		}
 	}

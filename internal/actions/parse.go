@@ -1,4 +1,4 @@
-// Package actions parses the script that `go build -n` prints and recognises its commands.
+// Package actions parses the script that `go build -n` (or `go test -n`) prints and recognises its commands.
 //
 // Parse, then recognise: the script is parsed as shell with mvdan.cc/sh/v3/syntax, each
 // statement is turned into a Cmd (words unquoted the way cmd/go quoted them), and every command
@@ -31,18 +31,19 @@ import (
 type Kind int
 
 const (
-	Mkdir  Kind = iota + 1 // mkdir -p DIR
-	Write                  // echo ... > FILE, echo -n > FILE, cat >FILE << 'EOF'
-	Copy                   // cp SRC DST
-	Move                   // mv SRC DST
-	Remove                 // rm -rf DIR
-	Tool                   // a Go tool: compile, asm, cgo, link, pack, buildid
-	CC                     // the C (or C++) compiler
-	Probe                  // CC FLAG ... || true: cmd/go asking whether CC supports FLAG
+	Mkdir   Kind = iota + 1 // mkdir -p DIR
+	Write                   // echo ... > FILE, echo -n > FILE, cat >FILE << 'EOF'
+	Copy                    // cp SRC DST
+	Move                    // mv SRC DST
+	Remove                  // rm -rf DIR
+	Tool                    // a Go tool: compile, asm, cgo, link, pack, buildid
+	CC                      // the C (or C++) compiler
+	Probe                   // CC FLAG ... || true: cmd/go asking whether CC supports FLAG
+	TestRun                 // $WORK/bNNN/PKG.test -test.FLAG...: go test running a test binary
 )
 
 var kindNames = map[Kind]string{Mkdir: "mkdir", Write: "write", Copy: "cp", Move: "mv",
-	Remove: "rm", Tool: "tool", CC: "cc", Probe: "probe"}
+	Remove: "rm", Tool: "tool", CC: "cc", Probe: "probe", TestRun: "test-run"}
 
 func (k Kind) String() string { return kindNames[k] }
 
@@ -76,6 +77,9 @@ const (
 	heredocEnd   = "EOF"
 	linkTestNote = "# test for internal linking errors ("
 )
+
+// TestBinaryRE matches the test binary that `go test -n` links and runs.
+var TestBinaryRE = regexp.MustCompile(`^\$WORK/b[0-9]+/[^/]+\.test$`)
 
 // Parse parses script, the standard error of `go build -n`; name is used in error messages.
 func Parse(name string, script []byte, opt Options) (*Script, error) {
@@ -263,6 +267,8 @@ func (p *parser) call(st *syntax.Stmt, x *syntax.CallExpr) (*Cmd, error) {
 		c.Kind, c.Args, c.Tool = Tool, args, toolRE.FindStringSubmatch(name)[1]
 	case p.isCC(name) && noRedir:
 		c.Kind, c.Args = CC, args
+	case TestBinaryRE.MatchString(name) && noRedir && len(c.Env) == 0:
+		c.Kind, c.Args = TestRun, args
 	default:
 		return nil, p.errorf(st.Pos(), "unrecognised command %q", name)
 	}

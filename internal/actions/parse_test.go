@@ -1,6 +1,7 @@
 package actions
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -28,6 +29,11 @@ func parseRecorded(t *testing.T, name string) *Plan {
 // recordedGo is the Go version whose recordings these tests read.
 const recordedGo = "go1.26.8"
 
+// wantLinks are the programs each example links.
+var wantLinks = map[string][]string{"asm": {"asm"}, "cgo": {"cgo"}, "dep": {"dep"}, "embed": {"embed"}, "hello": {"hello"},
+	"multi": {"one", "two", "gen"}, "packages": {"packages"}, "subpackage": {"hello"}, "tested": {"tested"},
+	"vendored": {"vendored"}, "workspace": {"app"}}
+
 func TestRecordedScripts(t *testing.T) {
 	for _, name := range goldens.Examples {
 		t.Run(name, func(t *testing.T) {
@@ -50,8 +56,8 @@ func TestRecordedScripts(t *testing.T) {
 					}
 				}
 			}
-			if links != 1 {
-				t.Errorf("got %d link actions, want 1", links)
+			if want := len(wantLinks[name]); links != want {
+				t.Errorf("got %d link actions, want %d", links, want)
 			}
 		})
 	}
@@ -171,4 +177,33 @@ func FuzzParse(f *testing.F) {
 		}
 		_, _ = Group(s)
 	})
+}
+
+func TestRecordedTestScript(t *testing.T) {
+	r, err := goldens.Load(recordedGo, "tested")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Parse("tested", r.Files[goldens.TestN], Options{CC: "gcc", CXX: "g++"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Group(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var runs []string
+	for _, a := range p.Actions {
+		for _, c := range a.Cmds {
+			if c.Kind == TestRun {
+				if !a.Link {
+					t.Errorf("the run of %s is not in a link action", c.Args[0])
+				}
+				runs = append(runs, c.Args[0])
+			}
+		}
+	}
+	if want := []string{"$WORK/b001/calc.test"}; !slices.Equal(runs, want) {
+		t.Errorf("test runs %q, want %q", runs, want)
+	}
 }

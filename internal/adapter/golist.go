@@ -18,10 +18,13 @@ type Package struct {
 	Standard   bool    `json:",omitempty"`
 	Goroot     bool    `json:",omitempty"`
 	Module     *Module `json:",omitempty"`
+	DepOnly    bool    `json:",omitempty"` // only a dependency of the packages asked for
+	ForTest    string  `json:",omitempty"` // with -test: the package under test this variant is built for
 
 	GoFiles, CgoFiles, CFiles, CXXFiles, HFiles, SFiles, SysoFiles []string `json:",omitempty"`
 	EmbedFiles                                                     []string `json:",omitempty"`
 	IgnoredGoFiles                                                 []string `json:",omitempty"`
+	TestGoFiles, XTestGoFiles                                      []string `json:",omitempty"`
 	Imports, Deps                                                  []string `json:",omitempty"`
 
 	Error      *PackageError   `json:",omitempty"`
@@ -60,9 +63,27 @@ func (p *Package) SourceFiles() []string {
 	return fs
 }
 
-// ListArgs are the arguments of `go list` for the packages named by patterns.
-func ListArgs(flags, patterns []string) []string {
+// HasTests says whether the package has test files.
+func (p *Package) HasTests() bool { return len(p.TestGoFiles)+len(p.XTestGoFiles) > 0 }
+
+// Tested are the import paths of the packages go list was asked for that have test files.
+func Tested(pkgs []*Package) []string {
+	var t []string
+	for _, p := range pkgs {
+		if !p.DepOnly && p.ForTest == "" && p.HasTests() {
+			t = append(t, p.ImportPath)
+		}
+	}
+	return t
+}
+
+// ListArgs are the arguments of `go list` for the packages named by patterns; with test, their
+// test variants, external test packages and generated test mains too.
+func ListArgs(flags, patterns []string, test bool) []string {
 	args := []string{"-json", "-deps"}
+	if test {
+		args = append(args, "-test")
+	}
 	args = append(args, flags...)
 	return append(args, patterns...)
 }

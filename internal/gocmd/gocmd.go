@@ -55,6 +55,21 @@ func BuildNFlags(outDir string, user ...string) []string {
 	return append([]string{"-n", "-a", "-trimpath", "-buildvcs=false", "-ldflags=" + ldflags, "-o", outDir + "/"}, rest...)
 }
 
+// TestNFlags are the arguments of `go test -n` for the packages pkgs: BuildNFlags' (without
+// -o: go test keeps its test binaries in $WORK) and -vet=off, as buildGoModule's checkPhase;
+// testFlags (-run=..., -short, ...) go after the packages, where go test takes them.
+func TestNFlags(user, pkgs, testFlags []string) []string {
+	args := BuildNFlags("", user...)
+	for i, a := range args {
+		if a == "-o" {
+			args = append(args[:i:i], args[i+2:]...)
+			break
+		}
+	}
+	args = append(append(args, "-vet=off"), pkgs...)
+	return append(args, testFlags...)
+}
+
 // ListFlags are the user's build flags that go list takes too: those that select files.
 func ListFlags(user []string) []string {
 	var l []string

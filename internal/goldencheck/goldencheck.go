@@ -35,12 +35,27 @@ func Derive(r *goldens.Recording) error {
 		return fmt.Errorf("%s/%s: %w", r.GoVersion, r.Example, err)
 	}
 	root := goldens.ModRoot + "/" + r.Example
-	p, err := plan.Make(plan.Input{Packages: pkgs, Actions: g, GoVersion: r.GoVersion, GOROOT: goldens.GOROOT, GoPkg: goldens.GOROOT,
-		GOMODCACHE: goldens.GOMODCACHE, ModRoot: root, CC: has})
+	in := plan.Input{Packages: pkgs, Actions: g, GoVersion: r.GoVersion, GOROOT: goldens.GOROOT, GoPkg: goldens.GOROOT,
+		GOMODCACHE: goldens.GOMODCACHE, ModRoot: root, CC: has}
+	rendered := Render(g)
+	if tn, ok := r.Files[goldens.TestN]; ok {
+		ts, err := actions.Parse(r.GoVersion+"/"+r.Example+"/"+goldens.TestN, tn, actions.Options{CC: cc})
+		if err != nil {
+			return err
+		}
+		if in.Tests, err = actions.Group(ts); err != nil {
+			return fmt.Errorf("%s/%s: %w", r.GoVersion, r.Example, err)
+		}
+		if err := json.Unmarshal(r.Files[goldens.TestMains], &in.TestMains); err != nil {
+			return fmt.Errorf("%s/%s/%s: %w", r.GoVersion, r.Example, goldens.TestMains, err)
+		}
+		rendered += "== go test -n\n" + Render(in.Tests)
+	}
+	p, err := plan.Make(in)
 	if err != nil {
 		return fmt.Errorf("%s/%s: %w", r.GoVersion, r.Example, err)
 	}
-	r.Files[goldens.Actions] = []byte(Render(g))
+	r.Files[goldens.Actions] = []byte(rendered)
 	r.Files[goldens.Plan], err = marshal(p)
 	return err
 }

@@ -28,10 +28,15 @@ const (
 	GOMODCACHE = "/gomodcache" //
 	GOROOT     = "/goroot"     //
 	OutDir     = "/out"        // -o of go build -n: only printed, never written
+	GOCACHE    = "/gocache"    // where go list -test writes test mains
 )
 
 // Examples are the examples that have recordings.
-var Examples = []string{"asm", "cgo", "dep", "embed", "hello", "packages", "subpackage", "vendored", "workspace"}
+var Examples = []string{"asm", "cgo", "dep", "embed", "hello", "multi", "packages", "subpackage", "tested", "vendored", "workspace"}
+
+// Tested are the examples whose tests are recorded too: go list -test, go test -n and the test
+// mains go list generated.
+var Tested = map[string]bool{"tested": true}
 
 // Recording is what go printed for one example with one Go version (the inputs:
 // golist.json, build-n.txt, cc-supports.txt) and, once derived, what dgd made of it
@@ -48,11 +53,13 @@ const (
 	CCSupports = "cc-supports.txt" // the C compiler's answers to cmd/go's flag probes
 	Actions    = "actions.txt"     // dgd's typed actions, one command a line
 	Plan       = "plan.json"       // dgd's plan: the derivations' scripts
+	TestN      = "test-n.txt"      // go test -n of the packages with tests (Tested examples)
+	TestMains  = "testmains.json"  // the test mains go list -test generated, by import path
 )
 
 // Inputs and Results are the recording's files that go printed and that dgd derived.
 var (
-	Inputs  = []string{GoList, BuildN, CCSupports}
+	Inputs  = []string{GoList, BuildN, CCSupports, TestN, TestMains}
 	Results = []string{Actions, Plan}
 )
 
@@ -67,15 +74,17 @@ func Dir(goVersion, example string) string {
 	return filepath.Join(Root(), "goldens", goVersion, example)
 }
 
-// PackageOf is the package built for an example.
-func PackageOf(example string) string {
+// PackagesOf are the packages built for an example.
+func PackagesOf(example string) []string {
 	switch example {
 	case "subpackage":
-		return "./cmd/hello"
+		return []string{"./cmd/hello"}
 	case "workspace":
-		return "./app"
+		return []string{"./app"}
+	case "multi", "tested":
+		return []string{"./..."}
 	}
-	return "."
+	return []string{"."}
 }
 
 // Record runs the go command goBin for example and returns its recording's inputs.
@@ -87,7 +96,8 @@ func Record(ctx context.Context, goBin, example string) (*Recording, error) {
 	}
 	defer os.RemoveAll(cache)
 	env := append(os.Environ(), "GOTOOLCHAIN=local", "GOCACHE="+cache, "GOFLAGS=")
-	pkg := PackageOf(example)
+	pkgs := PackagesOf(example)
+	test := Tested[example]
 	inv := func(verb string, args ...string) gocmd.Invocation {
 		return gocmd.Invocation{Go: goBin, Verb: verb, Args: args, Env: env, Dir: dir}
 	}
@@ -99,39 +109,66 @@ func Record(ctx context.Context, goBin, example string) (*Recording, error) {
 	if len(ge) != 4 {
 		return nil, fmt.Errorf("go env printed %q", o)
 	}
-	list, _, err := gocmd.Run(ctx, inv("list", adapter.ListArgs(nil, []string{pkg})...))
+	list, _, err := gocmd.Run(ctx, inv("list", adapter.ListArgs(nil, pkgs, test)...))
 	if err != nil {
 		return nil, err
 	}
-	_, script, err := gocmd.Run(ctx, inv("build", append(gocmd.BuildNFlags(OutDir), pkg)...))
+	listed, err := adapter.DecodeBytes(list)
 	if err != nil {
 		return nil, err
 	}
-	m := Machine{ModDir: dir, GOMODCACHE: ge[1], GOROOT: ge[2]}
+	var mains []string
+	for _, p := range listed {
+		if !p.DepOnly && p.ForTest == "" && p.Name == "main" && !strings.HasSuffix(p.ImportPath, ".test") {
+			mains = append(mains, p.ImportPath)
+		}
+	}
+	_, script, err := gocmd.Run(ctx, inv("build", append(gocmd.BuildNFlags(OutDir), mains...)...))
+	if err != nil {
+		return nil, err
+	}
+	m := Machine{ModDir: dir, GOMODCACHE: ge[1], GOROOT: ge[2], GOCACHE: cache}
+	files := map[string][]byte{}
+	if test {
+		tested := adapter.Tested(listed)
+		_, tn, err := gocmd.Run(ctx, inv("test", gocmd.TestNFlags(nil, tested, nil)...))
+		if err != nil {
+			return nil, err
+		}
+		files[TestN] = []byte(Normalise(string(tn), m, example))
+		mainsSrc := map[string]string{}
+		for _, p := range listed {
+			if t, ok := strings.CutSuffix(p.ImportPath, ".test"); ok && slices.Contains(tested, t) && p.Name == "main" && len(p.GoFiles) == 1 {
+				b, err := os.ReadFile(p.GoFiles[0])
+				if err != nil {
+					return nil, err
+				}
+				mainsSrc[p.ImportPath] = string(b)
+			}
+		}
+		if files[TestMains], err = json.MarshalIndent(mainsSrc, "", " "); err != nil {
+			return nil, err
+		}
+	}
 	var cc strings.Builder
 	fmt.Fprintf(&cc, "cc %s\n", ge[3])
 	has := cgo.Probe(strings.Fields(ge[3]), env)
 	for _, f := range cgo.Probed {
 		fmt.Fprintf(&cc, "%s %v\n", f, has(f))
 	}
-	pkgs, err := adapter.DecodeBytes(list)
-	if err != nil {
-		return nil, err
-	}
 	var lb bytes.Buffer
 	enc := json.NewEncoder(&lb)
 	enc.SetIndent("", " ")
 	enc.SetEscapeHTML(false)
-	for _, p := range pkgs {
+	for _, p := range listed {
 		if err := enc.Encode(p); err != nil {
 			return nil, err
 		}
 	}
-	return &Recording{GoVersion: ge[0], Example: example, Files: map[string][]byte{
-		GoList:     []byte(Normalise(lb.String(), m, example)),
-		BuildN:     []byte(Normalise(string(script), m, example)),
-		CCSupports: []byte(cc.String()),
-	}}, nil
+	files[GoList] = []byte(Normalise(lb.String(), m, example))
+	files[BuildN] = []byte(Normalise(string(script), m, example))
+	files[CCSupports] = []byte(cc.String())
+	return &Recording{GoVersion: ge[0], Example: example, Files: files}, nil
 }
 
 // Write writes the recording's files.
@@ -172,7 +209,7 @@ func (r *Recording) Supports() (cc string, has cgo.Supports, err error) {
 }
 
 // Machine are the directories of the recording machine.
-type Machine struct{ ModDir, GOMODCACHE, GOROOT string }
+type Machine struct{ ModDir, GOMODCACHE, GOROOT, GOCACHE string }
 
 var (
 	concurrencyRE  = regexp.MustCompile(` -c=[0-9]+ `)
@@ -189,7 +226,7 @@ var (
 // of the machine; dgd replaces them anyway).
 func Normalise(s string, m Machine, example string) string {
 	s = strings.ReplaceAll(s, m.ModDir, ModRoot+"/"+example)
-	for _, r := range [][2]string{{m.GOMODCACHE, GOMODCACHE}, {m.GOROOT, GOROOT}} {
+	for _, r := range [][2]string{{m.GOMODCACHE, GOMODCACHE}, {m.GOROOT, GOROOT}, {m.GOCACHE, GOCACHE}} {
 		if r[0] != "" {
 			s = strings.ReplaceAll(s, r[0], r[1])
 		}
@@ -206,7 +243,7 @@ func Load(goVersion, example string) (*Recording, error) {
 	r := &Recording{GoVersion: goVersion, Example: example, Files: map[string][]byte{}}
 	for _, name := range append(Inputs, Results...) {
 		b, err := os.ReadFile(filepath.Join(d, name))
-		if os.IsNotExist(err) && slices.Contains(Results, name) {
+		if os.IsNotExist(err) && (slices.Contains(Results, name) || name == TestN || name == TestMains) {
 			continue
 		}
 		if err != nil {

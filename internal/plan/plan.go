@@ -45,12 +45,12 @@ type Plan struct {
 	// Modules maps "path@version" to the module's directory relative to GOMODCACHE.
 	Modules  map[string]string `json:",omitempty"`
 	Packages []*Package
-	Link     *Step
-	// Binary is the name `go build` gives the program.
-	Binary string
+	Links    []*Link // one per main package, in the order go build links them
+	Tests    []*Test `json:",omitempty"`
 }
 
-// Package is one package's compile step.
+// Package is one package's compile step. Its ImportPath is go list's: a test variant's is
+// "PATH [TESTED.test]", a test main's "TESTED.test".
 type Package struct {
 	ImportPath string
 	Standard   bool   `json:",omitempty"`
@@ -61,12 +61,30 @@ type Package struct {
 // Source says where a package's files come from.
 type Source struct {
 	// Kind is "goroot" (the toolchain), "main" (the main module: Dir relative to its root,
-	// Files the package's files relative to Dir) or "module" (Module "path@version", Dir
-	// relative to the module's root).
+	// Files the package's files relative to Dir), "module" (Module "path@version", Dir
+	// relative to the module's root) or "testmain" (go test's generated main: in the script).
 	Kind   string
 	Module string   `json:",omitempty"`
 	Dir    string   `json:",omitempty"`
 	Files  []string `json:",omitempty"`
+}
+
+// Link links one main package into $out/bin/Binary.
+type Link struct {
+	ImportPath string
+	Binary     string // the name `go build` gives the program
+	Step
+}
+
+// Test is one package's tests: Link links the test binary into $out/bin/Binary; Run runs it in
+// a copy of the package's directory, with @@test@@ (the link's output) and @@src@@ (the
+// package's directory: Dir, relative to the main module's root) replaced.
+type Test struct {
+	ImportPath string
+	Dir        string
+	Binary     string
+	Link       Step
+	Run        Step
 }
 
 // Step is the script of one derivation.
@@ -79,8 +97,12 @@ type Step struct {
 
 // Input is everything the planner read.
 type Input struct {
-	Packages   []*adapter.Package // go list -json -deps
-	Actions    *actions.Plan      // go build -n, grouped
+	Packages []*adapter.Package // go list -json -deps (-test when Tests is set)
+	Actions  *actions.Plan      // go build -n of the main packages, grouped (nil: none)
+	Tests    *actions.Plan      // go test -n of the tested packages, grouped (nil: none)
+	// TestMains maps a test main's import path ("PATH.test") to the source go generated for it
+	// (go list -test writes it; go test -n compiles it without printing it).
+	TestMains  map[string]string
 	GoVersion  string
 	GOROOT     string // as go reports it
 	GoPkg      string // the go package (GOROOT is inside it)
@@ -98,74 +120,128 @@ func Make(in Input) (*Plan, error) {
 		return nil, fmt.Errorf("GOROOT %s is not inside the go package %s", in.GOROOT, in.GoPkg)
 	}
 	pl := &Plan{Version: Version, GoVersion: in.GoVersion, GorootRel: rel, Modules: map[string]string{}}
-	byPath := map[string]*adapter.Package{}
+	r := &replayer{in: in, plan: pl, byPath: map[string]*adapter.Package{}, pkgs: map[string]*Package{}}
 	for _, p := range in.Packages {
-		byPath[p.ImportPath] = p
+		r.byPath[p.ImportPath] = p
 	}
-
-	// The link's importcfg names the package that each $WORK/bNNN builds.
-	var link *actions.Action
-	for _, a := range in.Actions.Actions {
-		if a.Link {
-			if link != nil {
-				return nil, fmt.Errorf("go build -n links more than once (%s and %s): build one main package", link.Work, a.Work)
-			}
-			link = a
-		}
+	if in.Actions == nil && in.Tests == nil {
+		return nil, fmt.Errorf("nothing to plan: no main package to link and no package to test")
 	}
-	if link == nil {
-		return nil, fmt.Errorf("go build -n has no link step: is the package a main package?")
-	}
-	workPkg := map[string]string{}
-	for _, c := range link.Cmds {
-		if c.Kind == actions.Write && strings.HasSuffix(c.File, "/importcfg.link") {
-			for _, l := range strings.Split(c.Content, "\n") {
-				if pf, ok := strings.CutPrefix(l, "packagefile "); ok {
-					ip, file, _ := strings.Cut(pf, "=")
-					if m := workRE.FindString(file); m != "" {
-						workPkg[m] = ip
-					}
-				}
+	for _, script := range []struct {
+		acts *actions.Plan
+		test bool
+		name string
+	}{{in.Actions, false, "go build -n"}, {in.Tests, true, "go test -n"}} {
+		if script.acts != nil {
+			if err := r.script(script.acts, script.test); err != nil {
+				return nil, fmt.Errorf("%s: %w", script.name, err)
 			}
 		}
 	}
-
-	r := &replayer{in: in, plan: pl, workPkg: workPkg, byPath: byPath}
-	for _, a := range in.Actions.Actions {
-		if a.Link {
-			continue
-		}
-		ip, ok := workPkg[a.Work]
-		if !ok {
-			return nil, fmt.Errorf("go build -n:%d: %s is not linked: no package of the link's importcfg is built in it", a.Cmds[0].Line, a.Work)
-		}
-		p := byPath[ip]
-		if p == nil {
-			return nil, fmt.Errorf("go build -n builds %s, which go list did not report", ip)
-		}
-		pk, err := r.pkg(a, p)
-		if err != nil {
-			return nil, fmt.Errorf("package %s: %w", ip, err)
-		}
+	for _, pk := range r.pkgs {
 		pl.Packages = append(pl.Packages, pk)
 	}
 	sort.Slice(pl.Packages, func(i, j int) bool { return pl.Packages[i].ImportPath < pl.Packages[j].ImportPath })
-	st, bin, err := r.link(link)
-	if err != nil {
-		return nil, fmt.Errorf("link: %w", err)
-	}
-	pl.Link, pl.Binary = st, bin
 	if len(pl.Modules) == 0 {
 		pl.Modules = nil
 	}
 	return pl, nil
 }
 
+// script adds the packages, links and tests of one grouped script to the plan. Each link's
+// importcfg names the package that each $WORK/bNNN builds; in a test link, a package with a
+// test variant for that test (go list's "PATH [TESTED.test]") stands for the variant.
+func (r *replayer) script(acts *actions.Plan, test bool) error {
+	r.workPkg = map[string]string{}
+	var links []*actions.Action
+	for _, a := range acts.Actions {
+		if a.Link {
+			links = append(links, a)
+		}
+	}
+	if len(links) == 0 {
+		return fmt.Errorf("no link step: no main package or test")
+	}
+	for _, l := range links {
+		cfg := map[string]string{}
+		main := ""
+		for _, c := range l.Cmds {
+			if c.Kind == actions.Write && strings.HasSuffix(c.File, "/importcfg.link") {
+				for _, line := range strings.Split(c.Content, "\n") {
+					if pf, ok := strings.CutPrefix(line, "packagefile "); ok {
+						ip, file, _ := strings.Cut(pf, "=")
+						if m := workRE.FindString(file); m != "" {
+							cfg[ip] = m
+							if m == l.Work {
+								main = ip
+							}
+						}
+					}
+				}
+			}
+		}
+		for ip, w := range cfg {
+			key := ip
+			if v := ip + " [" + main + "]"; test && r.byPath[v] != nil {
+				key = v
+			}
+			if old, ok := r.workPkg[w]; ok && old != key {
+				return fmt.Errorf("%s builds both %s and %s", w, old, key)
+			}
+			r.workPkg[w] = key
+		}
+	}
+	for _, a := range acts.Actions {
+		if a.Link {
+			continue
+		}
+		ip, ok := r.workPkg[a.Work]
+		if !ok {
+			return fmt.Errorf("line %d: %s is not linked: no package of a link's importcfg is built in it", a.Cmds[0].Line, a.Work)
+		}
+		p := r.byPath[ip]
+		if p == nil {
+			return fmt.Errorf("it builds %s, which go list did not report", ip)
+		}
+		pk, err := r.pkg(a, p)
+		if err != nil {
+			return fmt.Errorf("package %s: %w", ip, err)
+		}
+		if old, ok := r.pkgs[ip]; ok && (old.Script != pk.Script || !slices.Equal(old.Deps, pk.Deps)) {
+			return fmt.Errorf("package %s is built differently for the build and for its tests:\n%s\nand\n%s", ip, old.Script, pk.Script)
+		}
+		r.pkgs[ip] = pk
+	}
+	for _, l := range links {
+		st, bin, run, err := r.link(l, test)
+		if err != nil {
+			return fmt.Errorf("link of %s: %w", r.workPkg[l.Work], err)
+		}
+		main := r.workPkg[l.Work]
+		if !test {
+			r.plan.Links = append(r.plan.Links, &Link{ImportPath: main, Binary: bin, Step: *st})
+			continue
+		}
+		tested := strings.TrimSuffix(main, ".test")
+		p := r.byPath[tested]
+		if p == nil || run == nil {
+			return fmt.Errorf("test binary %s: no run of it, or no package %s", bin, tested)
+		}
+		dir, err := underRoot(r.in.ModRoot, p.Dir)
+		if err != nil {
+			return err
+		}
+		r.plan.Tests = append(r.plan.Tests, &Test{ImportPath: tested, Dir: dir, Binary: bin, Link: *st, Run: *run})
+	}
+	return nil
+}
+
 type replayer struct {
 	in      Input
 	plan    *Plan
-	workPkg map[string]string
+	workPkg map[string]string // of the script being replayed: $WORK/bNNN -> import path
 	byPath  map[string]*adapter.Package
+	pkgs    map[string]*Package
 }
 
 // step is the state of writing one script.
@@ -316,7 +392,10 @@ func importPathHash(ip string) string {
 func (r *replayer) pkg(a *actions.Action, p *adapter.Package) (*Package, error) {
 	pk := &Package{ImportPath: p.ImportPath, Standard: p.Standard}
 	srcDir, trimTo := "", "/_/GOROOT"
+	testMain, isTestMain := r.in.TestMains[p.ImportPath]
 	switch {
+	case isTestMain:
+		pk.Source = Source{Kind: "testmain"}
 	case p.Goroot:
 		pk.Source = Source{Kind: "goroot"}
 	case p.Module != nil && p.Module.Main:
@@ -357,6 +436,9 @@ func (r *replayer) pkg(a *actions.Action, p *adapter.Package) (*Package, error) 
 	}
 	s := r.newStep(a.Work, srcDir)
 	s.line("mkdir -p \"$w\"")
+	if isTestMain {
+		s.line("printf", "%s", quote(testMain), ">", quote("@@w@@/_testmain.go"))
+	}
 	cur := ""
 	for _, c := range a.Cmds {
 		if err := s.cd(c, &cur); err != nil {
@@ -465,21 +547,27 @@ func (s *step) cmd(c actions.Cmd, p *adapter.Package, trimTo string) error {
 	return nil
 }
 
-func (r *replayer) link(a *actions.Action) (*Step, string, error) {
+// link writes the link of a main package (Binary: the name go gives it) or of a test binary;
+// for a test, run is the step that runs it.
+func (r *replayer) link(a *actions.Action, test bool) (st *Step, bin string, run *Step, err error) {
 	s := r.newStep(a.Work, "")
 	s.line("mkdir -p \"$w\"")
-	// The link shares $WORK/b001 with the main package: only exe/ and importcfg.link are its own.
+	// The link shares $WORK/bNNN with the main package: only exe/, importcfg.link and a test
+	// binary are its own.
 	main := r.workPkg[a.Work]
 	delete(r.workPkg, a.Work)
 	defer func() { r.workPkg[a.Work] = main }()
 	own := func(x string) string {
 		x = strings.ReplaceAll(x, a.Work+"/exe/", "@@w@@/exe/")
 		x = strings.ReplaceAll(x, a.Work+"/importcfg.link", "@@w@@/importcfg.link")
+		if test {
+			x = strings.ReplaceAll(x, a.Work+"/"+path.Base(main), "@@w@@/"+path.Base(main))
+		}
 		return strings.ReplaceAll(x, a.Work+"/", "@@dep:"+main+"@@/")
 	}
 	s.own = "$WORK/none"
 	s.deps[main] = true
-	cur, bin, linkBuildID := "", "", ""
+	cur, linkBuildID := "", ""
 	for _, c := range a.Cmds {
 		c.File = own(c.File)
 		c.Content = own(c.Content)
@@ -492,15 +580,24 @@ func (r *replayer) link(a *actions.Action) (*Step, string, error) {
 			// mkdir of -o's directory: the binary goes to $out/bin
 			continue
 		}
+		if c.Kind == actions.TestRun {
+			if !test || run != nil {
+				return nil, "", nil, fmt.Errorf("go test -n:%d: an unexpected run of a test binary", c.Line)
+			}
+			if run, err = r.testRun(c, strings.TrimSuffix(main, ".test")); err != nil {
+				return nil, "", nil, fmt.Errorf("go test -n:%d: %w", c.Line, err)
+			}
+			continue
+		}
 		if err := s.cd(c, &cur); err != nil {
-			return nil, "", fmt.Errorf("go build -n:%d: %w", c.Line, err)
+			return nil, "", nil, fmt.Errorf("go build -n:%d: %w", c.Line, err)
 		}
 		switch {
 		case c.Kind == actions.Move:
 			bin = path.Base(c.Args[1])
 			from, err := s.path(c.Args[0])
 			if err != nil {
-				return nil, "", err
+				return nil, "", nil, err
 			}
 			s.line("mkdir -p \"$out/bin\"")
 			s.line("mv", quote(from), quote("@@out@@/bin/"+bin))
@@ -509,7 +606,7 @@ func (r *replayer) link(a *actions.Action) (*Step, string, error) {
 			// -buildid= (from -ldflags) is empty, so there is none and cmd/go changes nothing.
 			// The buildid tool would instead fail on a binary without an ID: leave it out.
 			if linkBuildID != "" {
-				return nil, "", fmt.Errorf("go build -n:%d: the link keeps a build ID (%s): dgd needs -ldflags=-buildid=", c.Line, linkBuildID)
+				return nil, "", nil, fmt.Errorf("go build -n:%d: the link keeps a build ID (%s): dgd needs -ldflags=-buildid=", c.Line, linkBuildID)
 			}
 		case c.Kind == actions.Tool && c.Tool == "link":
 			args := slices.Clone(c.Args)
@@ -529,19 +626,61 @@ func (r *replayer) link(a *actions.Action) (*Step, string, error) {
 			}
 			ws, err := s.cmdWords(c, args)
 			if err != nil {
-				return nil, "", fmt.Errorf("go build -n:%d: %w", c.Line, err)
+				return nil, "", nil, fmt.Errorf("go build -n:%d: %w", c.Line, err)
 			}
 			s.line(ws...)
 		default:
 			if err := s.cmd(c, r.byPath[main], ""); err != nil {
-				return nil, "", fmt.Errorf("go build -n:%d: %w", c.Line, err)
+				return nil, "", nil, fmt.Errorf("go build -n:%d: %w", c.Line, err)
 			}
 		}
 	}
-	if bin == "" {
-		return nil, "", fmt.Errorf("no `mv` of the linked binary: cannot tell its name")
+	if test {
+		// go test runs the binary where it links it; dgd keeps it
+		bin = path.Base(main)
+		s.line("mkdir -p \"$out/bin\"")
+		s.line("mv", quote("@@w@@/"+bin), quote("@@out@@/bin/"+bin))
 	}
+	if bin == "" {
+		return nil, "", nil, fmt.Errorf("no `mv` of the linked binary: cannot tell its name")
+	}
+	st = &Step{}
+	s.finish(st)
+	return st, bin, run, nil
+}
+
+// testRun is the step that runs a test binary the way go test does: in (a writable copy of)
+// the package's directory, with go test's flags (checkFlags translated by go test itself). The
+// test's output goes to the log and to $out/log; a failing test fails the step.
+func (r *replayer) testRun(c actions.Cmd, tested string) (*Step, error) {
+	name := path.Base(c.Args[0])
+	s := r.newStep("$WORK/none", "")
+	var args []string
+	for _, a := range c.Args[1:] {
+		if strings.HasPrefix(a, "-test.testlogfile=") {
+			continue // go test's own record of what the test read, for its cache
+		}
+		a, err := s.path(a)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, quote(a))
+	}
+	if len(s.deps) > 0 {
+		return nil, fmt.Errorf("the test's flags name a build directory: %s", strings.Join(c.Args, " "))
+	}
+	s.line(`export HOME="$TMPDIR/home"`)
+	s.line(`mkdir -p "$HOME" "$TMPDIR/pkg"`)
+	s.line(`cp -R @@src@@/. "$TMPDIR/pkg/"`)
+	s.line(`chmod -R u+w "$TMPDIR/pkg"`)
+	s.line(`cd "$TMPDIR/pkg"`)
+	s.line(append([]string{"if", quote("@@test@@/bin/" + name)}, append(args, `>"$TMPDIR/log"`, "2>&1;", "then", "v=ok;", "else", "v=FAIL;", "fi")...)...)
+	s.line(`mkdir -p "$out"`)
+	s.line(`cp "$TMPDIR/log" "$out/log"`)
+	s.line(`cat "$TMPDIR/log"`)
+	s.line(`printf '%s\t%s\n' "$v" ` + quote(tested))
+	s.line(`[ "$v" = ok ]`)
 	st := &Step{}
 	s.finish(st)
-	return st, bin, nil
+	return st, nil
 }

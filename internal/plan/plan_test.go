@@ -1,19 +1,18 @@
-package plan
+package plan_test
 
 import (
+	"encoding/json"
 	"os/exec"
 	"strings"
 	"testing"
 
-	"github.com/dgd-build/dgd/internal/actions"
-	"github.com/dgd-build/dgd/internal/adapter"
+	"github.com/dgd-build/dgd/internal/goldencheck"
 	"github.com/dgd-build/dgd/internal/goldens"
+	. "github.com/dgd-build/dgd/internal/plan"
 	"github.com/google/go-cmp/cmp"
 )
 
 const recordedGo = "go1.26.8"
-
-func all(string) bool { return true }
 
 // makeRecorded plans a recorded example as if on the recording machine.
 func makeRecorded(t *testing.T, example string) *Plan {
@@ -22,41 +21,40 @@ func makeRecorded(t *testing.T, example string) *Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pkgs, err := adapter.DecodeBytes(r.Files[goldens.GoList])
-	if err != nil {
+	if err := goldencheck.Derive(r); err != nil {
 		t.Fatal(err)
 	}
-	s, err := actions.Parse(example, r.Files[goldens.BuildN], actions.Options{CC: "gcc", CXX: "g++"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := actions.Group(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := Make(Input{Packages: pkgs, Actions: g, GoVersion: recordedGo, GOROOT: goldens.GOROOT, GoPkg: goldens.GOROOT,
-		GOMODCACHE: goldens.GOMODCACHE, ModRoot: goldens.ModRoot + "/" + example, CC: all})
-	if err != nil {
+	p := new(Plan)
+	if err := json.Unmarshal(r.Files[goldens.Plan], p); err != nil {
 		t.Fatal(err)
 	}
 	return p
 }
 
 func TestRecordedExamplesPlan(t *testing.T) {
-	wantBin := map[string]string{"asm": "asm", "cgo": "cgo", "dep": "dep", "embed": "embed", "hello": "hello", "packages": "packages",
-		"subpackage": "hello", "vendored": "vendored", "workspace": "app"}
+	wantBin := map[string][]string{"asm": {"asm"}, "cgo": {"cgo"}, "dep": {"dep"}, "embed": {"embed"}, "hello": {"hello"},
+		"multi": {"one", "two", "gen"}, "packages": {"packages"}, "subpackage": {"hello"}, "tested": {"tested"},
+		"vendored": {"vendored"}, "workspace": {"app"}}
 	for _, ex := range goldens.Examples {
 		t.Run(ex, func(t *testing.T) {
 			p := makeRecorded(t, ex)
-			if p.Binary != wantBin[ex] {
-				t.Errorf("binary %q, want %q", p.Binary, wantBin[ex])
-			}
-			for _, want := range []string{`mkdir -p "$w"'/exe/'`, `mv "$w"'/exe/a.out' "$out"'/bin/` + wantBin[ex] + `'`} {
-				if !strings.Contains(p.Link.Script, want) {
-					t.Errorf("the link's script lacks %s:\n%s", want, p.Link.Script)
+			var bins []string
+			var steps []*Step
+			for _, l := range p.Links {
+				bins = append(bins, l.Binary)
+				steps = append(steps, &l.Step)
+				for _, want := range []string{`mkdir -p "$w"'/exe/'`, `mv "$w"'/exe/a.out' "$out"'/bin/` + l.Binary + `'`} {
+					if !strings.Contains(l.Script, want) {
+						t.Errorf("the link's script lacks %s:\n%s", want, l.Script)
+					}
 				}
 			}
-			steps := []*Step{p.Link}
+			if diff := cmp.Diff(wantBin[ex], bins); diff != "" {
+				t.Errorf("binaries (-want +got):\n%s", diff)
+			}
+			for _, tt := range p.Tests {
+				steps = append(steps, &tt.Link, &tt.Run)
+			}
 			for _, pk := range p.Packages {
 				steps = append(steps, &pk.Step)
 			}
@@ -74,7 +72,7 @@ func TestRecordedExamplesPlan(t *testing.T) {
 
 func TestScriptsAreValidShell(t *testing.T) {
 	p := makeRecorded(t, "cgo")
-	for _, pk := range append(p.Packages, &Package{ImportPath: "link", Step: *p.Link}) {
+	for _, pk := range append(p.Packages, &Package{ImportPath: "link", Step: p.Links[0].Step}) {
 		cmd := exec.Command("sh", "-n")
 		cmd.Stdin = strings.NewReader(pk.Script)
 		if out, err := cmd.CombinedOutput(); err != nil {
@@ -165,32 +163,4 @@ func TestCgoFlagsRestored(t *testing.T) {
 		return
 	}
 	t.Fatal("no package example.com/cgo")
-}
-
-func TestQuote(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"", "''"},
-		{"a b", "'a b'"},
-		{"it's", `'it'\''s'`},
-		{"@@w@@/_pkg_.a", `"$w"'/_pkg_.a'`},
-		{"-c=@@c@@", `'-c='"$c"`},
-		{"@@dep:fmt@@/_pkg_.a", "'@@dep:fmt@@/_pkg_.a'"},
-	} {
-		if got := quote(tc.in); got != tc.want {
-			t.Errorf("quote(%q) = %s, want %s", tc.in, got, tc.want)
-		}
-	}
-}
-
-func TestReplaceDir(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"/src/x/a.go", "@@src@@/a.go"},
-		{"/src/x=>example.com/x;", "@@src@@=>example.com/x;"},
-		{"/src/xy/a.go", "/src/xy/a.go"},
-		{"/src/x", "@@src@@"},
-	} {
-		if got := replaceDir(tc.in, "/src/x", "@@src@@"); got != tc.want {
-			t.Errorf("replaceDir(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
 }

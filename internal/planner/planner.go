@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -28,7 +29,19 @@ func Main(ctx context.Context, args []string) error {
 	gopkg := fs.String("gopkg", "", "`path` of the go package that holds GOROOT (default: GOROOT)")
 	goBin := fs.String("go", "go", "the go command")
 	modules := fs.String("modules", "", "a `file` of locked module downloads (lines: kind path version store-path) to build GOMODCACHE from")
-	var goflags []string
+	test := fs.Bool("test", false, "plan the tests of the packages too (buildGoModule's doCheck)")
+	var goflags, testflags, exclude []string
+	fs.Func("testflag", "a go test `flag` (repeatable): -run=..., -short, -v (buildGoModule's checkFlags)", func(f string) error {
+		testflags = append(testflags, f)
+		return nil
+	})
+	fs.Func("exclude", "a regular `expression`: packages ./DIR of ./... that match it are not built (buildGoModule's excludedPackages)", func(f string) error {
+		if _, err := regexp.Compile(f); err != nil {
+			return fmt.Errorf("-exclude %q: %w", f, err)
+		}
+		exclude = append(exclude, f)
+		return nil
+	})
 	fs.Func("goflag", "a go build `flag` (repeatable): -tags=..., -ldflags=..., -gcflags=...", func(f string) error {
 		if !strings.HasPrefix(f, "-") || !strings.Contains(f, "=") {
 			return fmt.Errorf("-goflag %q: give build flags as -name=value", f)
@@ -39,13 +52,9 @@ func Main(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	pkg := "."
-	switch fs.NArg() {
-	case 0:
-	case 1:
-		pkg = fs.Arg(0)
-	default:
-		return fmt.Errorf("plan takes one package, got %q", fs.Args())
+	pkgs := fs.Args()
+	if len(pkgs) == 0 {
+		pkgs = []string{"."}
 	}
 	root, err := filepath.Abs(*dir)
 	if err != nil {
@@ -63,7 +72,8 @@ func Main(ctx context.Context, args []string) error {
 		}
 		env = append(env, "GOMODCACHE="+mc)
 	}
-	p, err := Plan(ctx, Config{Go: *goBin, Dir: root, Package: pkg, GoPkg: *gopkg, Env: env, Flags: goflags})
+	p, err := Plan(ctx, Config{Go: *goBin, Dir: root, Packages: pkgs, GoPkg: *gopkg, Env: env, Flags: goflags,
+		Test: *test, TestFlags: testflags, Exclude: exclude})
 	if err != nil {
 		return err
 	}
@@ -81,11 +91,19 @@ func Main(ctx context.Context, args []string) error {
 
 // Config says what to plan.
 type Config struct {
-	Go      string   // the go command
-	Dir     string   // the main module's directory
-	Package string   // the main package, as go build takes it
-	GoPkg   string   // the package directory holding GOROOT ("" for GOROOT itself)
-	Env     []string // the environment go runs with (GOCACHE and GOTOOLCHAIN are set here)
+	Go       string   // the go command
+	Dir      string   // the main module's directory
+	Packages []string // package patterns, as go build takes them: their main packages are linked
+	// Exclude are regular expressions: a package matched by Packages whose directory, as
+	// ./DIR relative to the main module, matches one is left out (buildGoModule's
+	// excludedPackages; with "./...", also its default: examples and Godeps).
+	Exclude []string
+	// Test plans the tests (go test -n) of the packages that have test files, with TestFlags
+	// (-run=..., -short, ...) for the test binaries.
+	Test      bool
+	TestFlags []string
+	GoPkg     string   // the package directory holding GOROOT ("" for GOROOT itself)
+	Env       []string // the environment go runs with (GOCACHE and GOTOOLCHAIN are set here)
 	// Flags are build flags for go build (and, for those that select files, go list):
 	// -tags=a,b, -ldflags=..., -gcflags=..., -asmflags=..., -buildmode=...
 	Flags []string
@@ -128,10 +146,10 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 		modRoot = filepath.Dir(ge.GOMOD)
 	}
 
-	o, _, err = gocmd.Run(ctx, inv("list", adapter.ListArgs(gocmd.ListFlags(cfg.Flags), []string{cfg.Package})...))
+	o, _, err = gocmd.Run(ctx, inv("list", adapter.ListArgs(gocmd.ListFlags(cfg.Flags), cfg.Packages, cfg.Test)...))
 	if err != nil {
 		if strings.Contains(err.Error(), "disabled by GOPROXY=off") {
-			err = fmt.Errorf("%w\na module is missing from the downloaded ones: vendorHash or dgd.lock is out of date with go.mod/go.sum (set vendorHash = \"\" to learn the new hash, or run `dgd lock`)", err)
+			err = fmt.Errorf("%w\na module is missing from the downloaded ones: vendorHash or dgd.lock is out of date with go.mod/go.sum (set vendorHash = \"\"; the error then prints the right one), or run `dgd lock`)", err)
 		}
 		return nil, err
 	}
@@ -139,35 +157,104 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if n := len(pkgs); n == 0 || pkgs[n-1].Name != "main" {
-		return nil, fmt.Errorf("package %s is not a main package: dgd builds programs", cfg.Package)
+	mains, tested, err := roots(pkgs, modRoot, cfg)
+	if err != nil {
+		return nil, err
+	}
+	testMains := map[string]string{}
+	for _, p := range pkgs {
+		if t, ok := strings.CutSuffix(p.ImportPath, ".test"); ok && p.ForTest == "" && p.Name == "main" && slices.Contains(tested, t) && len(p.GoFiles) == 1 {
+			b, err := os.ReadFile(p.GoFiles[0]) // in GOCACHE, where go list -test generated it
+			if err != nil {
+				return nil, fmt.Errorf("the test main of %s: %w", p.ImportPath, err)
+			}
+			testMains[p.ImportPath] = string(b)
+		}
 	}
 
-	_, script, err := gocmd.Run(ctx, inv("build", append(gocmd.BuildNFlags(filepath.Join(cache, "out"), cfg.Flags...), cfg.Package)...))
-	if err != nil {
-		return nil, err
-	}
 	opt := actions.Options{CC: firstWord(ge.CC), CXX: firstWord(ge.CXX)}
-	s, err := actions.Parse("go build -n ("+ge.GOVERSION+")", script, opt)
-	if err != nil {
-		return nil, fmt.Errorf("%w\nThis shape of `go build -n` (%s) is not known to dgd: record it with dgd-golden and teach the parser", err, ge.GOVERSION)
+	script := func(verb string, args []string) (*actions.Plan, error) {
+		_, out, err := gocmd.Run(ctx, inv(verb, args...))
+		if err != nil {
+			return nil, err
+		}
+		s, err := actions.Parse("go "+verb+" -n ("+ge.GOVERSION+")", out, opt)
+		if err != nil {
+			return nil, fmt.Errorf("%w\nThis shape of `go %s -n` (%s) is not known to dgd: record it with dgd-golden and teach the parser", err, verb, ge.GOVERSION)
+		}
+		return actions.Group(s)
 	}
-	grouped, err := actions.Group(s)
-	if err != nil {
-		return nil, err
+	in := plan.Input{Packages: pkgs, TestMains: testMains, GoVersion: ge.GOVERSION, GOROOT: ge.GOROOT, GOMODCACHE: ge.GOMODCACHE, ModRoot: modRoot}
+	if len(mains) > 0 {
+		if in.Actions, err = script("build", append(gocmd.BuildNFlags(filepath.Join(cache, "out"), cfg.Flags...), mains...)); err != nil {
+			return nil, err
+		}
 	}
-	var supports cgo.Supports
+	if len(tested) > 0 {
+		if in.Tests, err = script("test", gocmd.TestNFlags(cfg.Flags, tested, cfg.TestFlags)); err != nil {
+			return nil, err
+		}
+	}
 	if ge.CGO_ENABLED == "1" {
-		supports = cgo.Probe(strings.Fields(ge.CC), env)
+		in.CC = cgo.Probe(strings.Fields(ge.CC), env)
 	}
 	gopkg := cfg.GoPkg
 	if gopkg == "" {
 		gopkg = ge.GOROOT
 	}
-	return plan.Make(plan.Input{
-		Packages: pkgs, Actions: grouped, GoVersion: ge.GOVERSION,
-		GOROOT: ge.GOROOT, GoPkg: gopkg, GOMODCACHE: ge.GOMODCACHE, ModRoot: modRoot, CC: supports,
-	})
+	in.GoPkg = gopkg
+	return plan.Make(in)
+}
+
+// defaultExclude is what buildGoModule leaves out of ./... unless told which packages to build.
+const defaultExclude = `(^|/)(examples|Godeps)(/|$)`
+
+// roots are the packages named by cfg.Packages, as go build and go test take them: the main
+// packages to link and, with cfg.Test, the packages with test files.
+func roots(pkgs []*adapter.Package, modRoot string, cfg Config) (mains, tested []string, err error) {
+	var res []*regexp.Regexp
+	for _, e := range cfg.Exclude {
+		re, err := regexp.Compile(e)
+		if err != nil {
+			return nil, nil, fmt.Errorf("excluded package pattern %q: %w", e, err)
+		}
+		res = append(res, re)
+	}
+	if slices.Contains(cfg.Packages, "./...") {
+		res = append(res, regexp.MustCompile(defaultExclude))
+	}
+	var excluded []string
+	for _, p := range pkgs {
+		if p.DepOnly || p.ForTest != "" || strings.HasSuffix(p.ImportPath, ".test") {
+			continue
+		}
+		dir := p.ImportPath
+		if rel, err := filepath.Rel(modRoot, p.Dir); err == nil && !strings.HasPrefix(rel, "..") {
+			dir = "./" + filepath.ToSlash(rel)
+		}
+		if slices.ContainsFunc(res, func(re *regexp.Regexp) bool { return re.MatchString(dir) }) {
+			excluded = append(excluded, dir)
+			continue
+		}
+		if p.Name == "main" {
+			mains = append(mains, p.ImportPath)
+		}
+		if cfg.Test && p.HasTests() {
+			tested = append(tested, p.ImportPath)
+		}
+	}
+	if len(mains) == 0 && len(tested) == 0 {
+		what := "no main package"
+		if cfg.Test {
+			what += " and no package with tests"
+		}
+		note := ""
+		if len(excluded) > 0 {
+			note = " (excluded: " + strings.Join(excluded, " ") + ")"
+		}
+		return nil, nil, fmt.Errorf("%s in %s%s: dgd builds programs; name them with subPackages", what, strings.Join(cfg.Packages, " "), note)
+	}
+	return mains, tested, nil
 }
 
 // minorVersion is "go1.N" of "go1.N.P" (or of "go1.N rc1").

@@ -30,7 +30,7 @@ func fakeGo(t *testing.T, goVersion string, list, buildN []byte) string {
 
 func TestUnknownGoVersion(t *testing.T) {
 	g := fakeGo(t, "go1.99.1", nil, nil)
-	_, err := Plan(context.Background(), Config{Go: g, Dir: t.TempDir(), Package: ".", Env: os.Environ()})
+	_, err := Plan(context.Background(), Config{Go: g, Dir: t.TempDir(), Packages: []string{"."}, Env: os.Environ()})
 	if err == nil || !strings.Contains(err.Error(), "Go go1.99.1 is not known to dgd") || !strings.Contains(err.Error(), "dgd-golden") {
 		t.Errorf("error = %v", err)
 	}
@@ -44,7 +44,7 @@ func TestUnknownShape(t *testing.T) {
 	// a command that no Go version prints, after the first action
 	n := strings.Replace(string(r.Files[goldens.BuildN]), "mkdir -p $WORK/b005/\n", "mkdir -p $WORK/b005/\nfrobnicate $WORK/b005\n", 1)
 	g := fakeGo(t, "go1.26.8", r.Files[goldens.GoList], []byte(n))
-	_, err = Plan(context.Background(), Config{Go: g, Dir: t.TempDir(), Package: ".", Env: os.Environ()})
+	_, err = Plan(context.Background(), Config{Go: g, Dir: t.TempDir(), Packages: []string{"."}, Env: os.Environ()})
 	for _, want := range []string{"go build -n (go1.26.8):", `unrecognised command "frobnicate"`, "frobnicate $WORK/b005", "dgd-golden"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q: %v", want, err)
