@@ -9,7 +9,8 @@ import (
 	"testing"
 )
 
-// examples mirrors examples/default.nix: how `go build` builds the same thing.
+// examples mirrors examples/default.nix: how `go build` builds the same thing (one entry per
+// program: examples/multi makes two).
 var examples = []struct {
 	name, pkg, bin string
 	env            []string
@@ -28,6 +29,9 @@ var examples = []struct {
 	{"vendored", ".", "vendored", nil, nil},
 	{"workspace", "./app", "app", nil, nil},
 	{"stamped", ".", "stamped", nil, []string{"-tags=excited", "-ldflags=-X main.name=DGD -buildid="}},
+	{"multi", "./cmd/one", "one", nil, nil},
+	{"multi", "./cmd/two", "two", nil, nil},
+	{"tested", ".", "tested", nil, nil},
 }
 
 // TestExamplesIdenticalToGoBuild builds every example both ways and compares each binary,
@@ -38,10 +42,10 @@ func TestExamplesIdenticalToGoBuild(t *testing.T) {
 	for _, ex := range examples {
 		dir := strings.TrimSuffix(ex.name, "_lock") // dep_lock builds examples/dep
 		if ex.flags != nil {
-			want[ex.name] = goBuildFlags(t, filepath.Join(repo, "examples", dir), ex.pkg, ex.flags...)
+			want[ex.name+ex.bin] = goBuildFlags(t, filepath.Join(repo, "examples", dir), ex.pkg, ex.flags...)
 			continue
 		}
-		want[ex.name] = goBuild(t, filepath.Join(repo, "examples", dir), ex.pkg, ex.env)
+		want[ex.name+ex.bin] = goBuild(t, filepath.Join(repo, "examples", dir), ex.pkg, ex.env)
 	}
 	for _, dyn := range []bool{false, true} {
 		mode := map[bool]string{false: "ifd", true: "dyndrv"}[dyn]
@@ -64,8 +68,8 @@ func TestExamplesIdenticalToGoBuild(t *testing.T) {
 					t.Errorf("%s: %v", ex.name, err)
 					continue
 				}
-				if !bytes.Equal(got, want[ex.name]) {
-					t.Errorf("%s: %s differs from go build -trimpath (%d vs %d bytes)", ex.name, bin, len(got), len(want[ex.name]))
+				if !bytes.Equal(got, want[ex.name+ex.bin]) {
+					t.Errorf("%s: %s differs from go build -trimpath (%d vs %d bytes)", ex.name, bin, len(got), len(want[ex.name+ex.bin]))
 				}
 				if s := run(t, bin); s != "Hello, DGD!" {
 					t.Errorf("%s printed %q", ex.name, s)

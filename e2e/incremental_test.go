@@ -69,7 +69,7 @@ func TestIncrementalEdit(t *testing.T) {
 			if err != nil {
 				t.Fatalf("build after the edit: %v\n%s", err, log)
 			}
-			want := []string{"gopkg-example.com-packages", "gopkg-example.com-packages-a", "packages", tc.plan}
+			want := []string{"gopkg-example.com-packages", "gopkg-example.com-packages-a", "golink-packages", "packages", tc.plan}
 			slicesSort(want)
 			if diff := cmp.Diff(want, built(log)); diff != "" {
 				t.Errorf("rebuilt derivations mismatch (-want +got):\n%s\nlog:\n%s", diff, log)

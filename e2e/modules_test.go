@@ -77,7 +77,7 @@ func planPackages(t *testing.T, dir, extra string) map[string]bool {
 	}
 	names := map[string]bool{}
 	for _, ip := range regexp.MustCompile(`"([^"]+)"`).FindAllStringSubmatch(string(out), -1) {
-		names["gopkg-"+strings.NewReplacer("/", "-", "~", "-", "@", "_").Replace(ip[1])] = true
+		names["gopkg-"+strings.NewReplacer("/", "-", "~", "-", "@", "_", "!", "-", " [", "+", "]", "").Replace(ip[1])] = true
 	}
 	return names
 }

@@ -41,7 +41,8 @@ let
       (if p.Source.Dir == "." then modules.${p.Source.Module} else "${modules.${p.Source.Module}}/${p.Source.Dir}")
     else null;
 
-  preamble = ''
+  inherit (import ./lib.nix) shellQuote;
+  preamble = concatStringsSep "" (map (e: "export ${shellQuote e}\n") (plan.Env or [ ])) + ''
     w=$TMPDIR/w
     c=''${NIX_BUILD_CORES:-1}
     if [ "$c" -lt 1 ] || [ "$c" -gt 4 ]; then c=4; fi

@@ -44,6 +44,9 @@ type Plan struct {
 	GorootRel string
 	// Modules maps "path@version" to the module's directory relative to GOMODCACHE.
 	Modules  map[string]string `json:",omitempty"`
+	// Env is the environment every step exports: the target (GOOS, GOARCH, ...) and
+	// GOEXPERIMENT, which cmd/go gives the tools without printing them.
+	Env      []string `json:",omitempty"`
 	Packages []*Package
 	Links    []*Link // one per main package, in the order go build links them
 	Tests    []*Test `json:",omitempty"`
@@ -103,6 +106,7 @@ type Input struct {
 	// TestMains maps a test main's import path ("PATH.test") to the source go generated for it
 	// (go list -test writes it; go test -n compiles it without printing it).
 	TestMains  map[string]string
+	Env        []string // NAME=value: go env's variables that the tools read
 	GoVersion  string
 	GOROOT     string // as go reports it
 	GoPkg      string // the go package (GOROOT is inside it)
@@ -119,7 +123,7 @@ func Make(in Input) (*Plan, error) {
 	if !ok || (rel != "" && !strings.HasPrefix(rel, "/")) {
 		return nil, fmt.Errorf("GOROOT %s is not inside the go package %s", in.GOROOT, in.GoPkg)
 	}
-	pl := &Plan{Version: Version, GoVersion: in.GoVersion, GorootRel: rel, Modules: map[string]string{}}
+	pl := &Plan{Version: Version, GoVersion: in.GoVersion, GorootRel: rel, Modules: map[string]string{}, Env: in.Env}
 	r := &replayer{in: in, plan: pl, byPath: map[string]*adapter.Package{}, pkgs: map[string]*Package{}}
 	for _, p := range in.Packages {
 		r.byPath[p.ImportPath] = p

@@ -109,6 +109,11 @@ type Config struct {
 	Flags []string
 }
 
+// toolEnv are the variables of go env that cmd/go sets for the tools it runs (it sets all of
+// go env; these are the ones the compiler, assembler and linker read) but -n does not print.
+var toolEnv = []string{"GOOS", "GOARCH", "GOEXPERIMENT", "GOAMD64", "GOARM", "GOARM64", "GO386", "GOMIPS", "GOMIPS64",
+	"GOPPC64", "GORISCV64", "GOWASM", "GOFIPS140"}
+
 type goEnv struct {
 	GOROOT, GOMODCACHE, GOVERSION, CC, CXX, CGO_ENABLED, GOMOD, GOWORK string
 }
@@ -125,13 +130,23 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 		return gocmd.Invocation{Go: cfg.Go, Verb: verb, Args: args, Env: env, Dir: cfg.Dir}
 	}
 
-	o, _, err := gocmd.Run(ctx, inv("env", "-json", "GOROOT", "GOMODCACHE", "GOVERSION", "CC", "CXX", "CGO_ENABLED", "GOMOD", "GOWORK"))
+	o, _, err := gocmd.Run(ctx, inv("env", append([]string{"-json", "GOROOT", "GOMODCACHE", "GOVERSION", "CC", "CXX", "CGO_ENABLED", "GOMOD", "GOWORK"}, toolEnv...)...))
 	if err != nil {
 		return nil, err
 	}
 	var ge goEnv
 	if err := json.Unmarshal(o, &ge); err != nil {
 		return nil, fmt.Errorf("go env: %w", err)
+	}
+	var all map[string]string
+	if err := json.Unmarshal(o, &all); err != nil {
+		return nil, fmt.Errorf("go env: %w", err)
+	}
+	var stepEnv []string
+	for _, k := range toolEnv {
+		if v := all[k]; v != "" {
+			stepEnv = append(stepEnv, k+"="+v)
+		}
 	}
 	if !slices.Contains(knownGo, minorVersion(ge.GOVERSION)) {
 		return nil, fmt.Errorf("Go %s is not known to dgd (known: %s): its `go build -n` may print shapes dgd has not seen; record its goldens with dgd-golden, review the diff, and teach the parser what changed", ge.GOVERSION, strings.Join(knownGo, ", "))
@@ -184,7 +199,7 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 		}
 		return actions.Group(s)
 	}
-	in := plan.Input{Packages: pkgs, TestMains: testMains, GoVersion: ge.GOVERSION, GOROOT: ge.GOROOT, GOMODCACHE: ge.GOMODCACHE, ModRoot: modRoot}
+	in := plan.Input{Packages: pkgs, TestMains: testMains, Env: stepEnv, GoVersion: ge.GOVERSION, GOROOT: ge.GOROOT, GOMODCACHE: ge.GOMODCACHE, ModRoot: modRoot}
 	if len(mains) > 0 {
 		if in.Actions, err = script("build", append(gocmd.BuildNFlags(filepath.Join(cache, "out"), cfg.Flags...), mains...)); err != nil {
 			return nil, err

@@ -1,0 +1,108 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCrossBuilds builds examples/packages for other systems: the binaries are go build's,
+// in bin/ as buildGoModule lays them out (bin/NAME, NAME.exe for Windows).
+func TestCrossBuilds(t *testing.T) {
+	requireNix(t)
+	dir := filepath.Join(repo, "examples", "packages")
+	for _, target := range [][2]string{{"linux", "arm64"}, {"darwin", "arm64"}, {"windows", "amd64"}} {
+		goos, goarch := target[0], target[1]
+		bin := "packages"
+		if goos == "windows" {
+			bin += ".exe"
+		}
+		want := goBuild(t, dir, ".", []string{"GOOS=" + goos, "GOARCH=" + goarch})
+		for _, builder := range []string{"buildWithIFD", "buildWithDynDrv"} {
+			t.Run(goos+"-"+goarch+"/"+builder, func(t *testing.T) {
+				outs, log, err := buildDir(t, builder, dir, fmt.Sprintf(`GOOS = %q; GOARCH = %q;`, goos, goarch))
+				if err != nil {
+					t.Fatalf("%v\n%s", err, log)
+				}
+				got, err := os.ReadFile(filepath.Join(outs[0], "bin", bin))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(got, want) {
+					t.Errorf("bin/%s differs from GOOS=%s GOARCH=%s go build (%d vs %d bytes)", bin, goos, goarch, len(got), len(want))
+				}
+			})
+		}
+	}
+}
+
+// TestBuildModeAndPerPackageFlags: -buildmode=pie and a -gcflags pattern through GOFLAGS give
+// go build's binary, and the pattern's flags reach exactly the package it names.
+func TestBuildModeAndPerPackageFlags(t *testing.T) {
+	requireNix(t)
+	dir := filepath.Join(repo, "examples", "packages")
+	const gcflags = "-gcflags=example.com/packages/a=-N -l"
+	for _, builder := range []string{"buildWithIFD", "buildWithDynDrv"} {
+		t.Run(builder, func(t *testing.T) {
+			outs, log, err := buildDir(t, builder, dir, fmt.Sprintf(`GOFLAGS = [ "-buildmode=pie" %q ];`, gcflags))
+			if err != nil {
+				t.Fatalf("%v\n%s", err, log)
+			}
+			got, _ := os.ReadFile(filepath.Join(outs[0], "bin", "packages"))
+			want := goBuildFlags(t, dir, ".", "-buildmode=pie", gcflags, "-ldflags=-buildid=")
+			if len(got) == 0 || !bytes.Equal(got, want) {
+				t.Errorf("bin/packages differs from go build -buildmode=pie %s", gcflags)
+			}
+			if s := run(t, filepath.Join(outs[0], "bin", "packages")); !strings.HasPrefix(s, "Hello, DGD!") {
+				t.Errorf("printed %q", s)
+			}
+		})
+	}
+	// the plan: -N -l in a's compile only
+	cmd := exec.Command(dgdBin(t), "plan", "-C", dir, "-goflag="+gcflags, ".")
+	cmd.Env = append(os.Environ(), "GOFLAGS=")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("dgd plan: %v", err)
+	}
+	var p struct {
+		Packages []struct{ ImportPath, Script string }
+	}
+	if err := json.Unmarshal(out, &p); err != nil {
+		t.Fatal(err)
+	}
+	var with []string
+	for _, pk := range p.Packages {
+		if strings.Contains(pk.Script, "'-N' '-l'") {
+			with = append(with, pk.ImportPath)
+		}
+	}
+	if len(with) != 1 || with[0] != "example.com/packages/a" {
+		t.Errorf("packages compiled with -N -l: %q, want only example.com/packages/a", with)
+	}
+}
+
+// TestAllowGoReference: without it the program refers to no store path (-trimpath); with it,
+// the program keeps the Go toolchain's path, as buildGoModule's allowGoReference allows.
+func TestAllowGoReference(t *testing.T) {
+	requireNix(t)
+	dir := filepath.Join(repo, "examples", "hello_nocgo")
+	for _, allow := range []bool{false, true} {
+		outs, log, err := buildDir(t, "buildWithIFD", dir, fmt.Sprintf(`allowGoReference = %v; env.CGO_ENABLED = 0;`, allow))
+		if err != nil {
+			t.Fatalf("%v\n%s", err, log)
+		}
+		b, _ := os.ReadFile(filepath.Join(outs[0], "bin", "hello"))
+		if got := bytes.Contains(b, []byte("/nix/store/")) && bytes.Contains(b, []byte("-go-")); got != allow {
+			t.Errorf("allowGoReference = %v: the binary refers to the Go toolchain: %v", allow, got)
+		}
+		if s := run(t, filepath.Join(outs[0], "bin", "hello")); s != "Hello, DGD!" {
+			t.Errorf("printed %q", s)
+		}
+	}
+}

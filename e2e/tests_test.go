@@ -1,0 +1,134 @@
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// goTest runs go test on the same source as the oracle of a test verdict: its output, and
+// whether it passed.
+func goTest(t *testing.T, dir string, args ...string) (string, bool) {
+	t.Helper()
+	cmd := exec.Command("go", append([]string{"test", "-vet=off", "-trimpath", "-count=1"}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOFLAGS=")
+	out, err := cmd.CombinedOutput()
+	return string(out), err == nil
+}
+
+// TestChecksPerPackage builds examples/tested with its tests (doCheck, on by default): the
+// tests pass as with go test, their output is in the log, the test binary is the one
+// go test -c links, and editing a test file re-runs that package's test derivations only.
+func TestChecksPerPackage(t *testing.T) {
+	requireNix(t)
+	const calc = "example.com/tested/calc"
+	for _, builder := range []string{"buildWithIFD", "buildWithDynDrv"} {
+		t.Run(builder, func(t *testing.T) {
+			dir := copyDir(t, filepath.Join(repo, "examples", "tested"))
+			if out, ok := goTest(t, dir, "./..."); !ok {
+				t.Fatalf("go test fails on examples/tested:\n%s", out)
+			}
+			outs, log, err := buildDir(t, builder, dir, `checkFlags = [ "-v" ];`)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, log)
+			}
+			for _, want := range []string{`--- PASS: TestLoopback`, `--- PASS: TestTestdata`, `--- PASS: TestWritable`, `--- PASS: TestGreeting`, `ok\s+` + regexp.QuoteMeta(calc)} {
+				if !regexp.MustCompile(want).MatchString(log) {
+					t.Errorf("the log lacks %q:\n%s", want, log)
+				}
+			}
+			if s := run(t, filepath.Join(outs[0], "bin", "tested")); s != "Hello, DGD!" {
+				t.Errorf("printed %q", s)
+			}
+
+			// a test-only edit: the program's packages and link stay, the tests re-run
+			tf := filepath.Join(dir, "calc", "calc_test.go")
+			src, _ := os.ReadFile(tf)
+			edited := bytes.Replace(src, []byte("Sum(1, 2, 3); got != 6"), []byte(fmt.Sprintf("Sum(1, 2, 3) + 0*%d; got != 6", time.Now().UnixNano())), 1)
+			if bytes.Equal(src, edited) {
+				t.Fatal("the edit changed nothing: examples/tested/calc/calc_test.go was changed")
+			}
+			os.WriteFile(tf, edited, 0o644)
+			_, log, err = buildDir(t, builder, dir, `checkFlags = [ "-v" ];`)
+			if err != nil {
+				t.Fatalf("after the edit: %v\n%s", err, log)
+			}
+			plan := map[string]string{"buildWithIFD": "tested-plan.json", "buildWithDynDrv": "tested.drv"}[builder]
+			want := []string{
+				"gopkg-example.com-tested-calc+example.com-tested-calc.test",
+				"gopkg-example.com-tested-calc.test",
+				"gopkg-example.com-tested-calc_test+example.com-tested-calc.test",
+				"gopkg-example.com-tested-report+example.com-tested-calc.test",
+				"gotest-example.com-tested-calc", "gotest-run-example.com-tested-calc", "tested", plan,
+			}
+			slicesSort(want)
+			if diff := cmp.Diff(want, built(log)); diff != "" {
+				t.Errorf("rebuilt derivations after a test-only edit (-want +got):\n%s\nlog:\n%s", diff, log)
+			}
+		})
+	}
+
+	// the test binary is go test -c's
+	dir := filepath.Join(repo, "examples", "tested")
+	outs, log, err := nixBuild(t, "-E", fmt.Sprintf(`((import %s { }).buildWithIFD { src = %s; }).passthru.tests.%q.link`, repo, dir, calc))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log)
+	}
+	got, _ := os.ReadFile(filepath.Join(outs[0], "bin", "calc.test"))
+	ref := filepath.Join(t.TempDir(), "calc.test")
+	cmd := exec.Command("go", "test", "-c", "-vet=off", "-trimpath", "-buildvcs=false", "-ldflags=-buildid=", "-o", ref, "./calc")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOFLAGS=")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go test -c: %v\n%s", err, out)
+	}
+	want, _ := os.ReadFile(ref)
+	if len(got) == 0 || !bytes.Equal(got, want) {
+		t.Errorf("the test binary differs from go test -c's (%d vs %d bytes)", len(got), len(want))
+	}
+}
+
+// TestFailingTest: a failing test fails the build with the test's output, as go test fails;
+// checkFlags that leave it out let the build pass, as they let go test pass; doCheck = false
+// builds no test at all.
+func TestFailingTest(t *testing.T) {
+	requireNix(t)
+	dir := filepath.Join(repo, "examples", "failing")
+	if out, ok := goTest(t, dir, "."); ok {
+		t.Fatalf("go test passes on examples/failing:\n%s", out)
+	}
+	if out, ok := goTest(t, dir, ".", "-run=TestGreeting"); !ok {
+		t.Fatalf("go test -run=TestGreeting fails:\n%s", out)
+	}
+	for _, builder := range []string{"buildWithIFD", "buildWithDynDrv"} {
+		t.Run(builder, func(t *testing.T) {
+			_, log, err := buildDir(t, builder, dir, "")
+			if err == nil {
+				t.Fatalf("the build passed with a failing test:\n%s", log)
+			}
+			for _, want := range []string{`--- FAIL: TestBroken`, `this test fails on purpose: 2 != 3`, `FAIL\s+example\.com/failing`} {
+				if !regexp.MustCompile(want).MatchString(log) {
+					t.Errorf("the log lacks %q:\n%s", want, log)
+				}
+			}
+			if _, log, err := buildDir(t, builder, dir, `checkFlags = [ "-run=TestGreeting" ];`); err != nil {
+				t.Errorf("with -run=TestGreeting: %v\n%s", err, log)
+			}
+			_, log, err = buildDir(t, builder, dir, `doCheck = false;`)
+			if err != nil {
+				t.Fatalf("doCheck = false: %v\n%s", err, log)
+			}
+			if regexp.MustCompile(`gotest-`).MatchString(log) {
+				t.Errorf("doCheck = false built tests:\n%s", log)
+			}
+		})
+	}
+}
