@@ -24,13 +24,17 @@ func copyDir(t *testing.T, src string) string {
 }
 
 // buildDir builds the module in dir with the named builder; extra is more Nix arguments.
-// The binaries are not stripped unless extra says dontStrip = false.
+// The binaries are not stripped unless extra says dontStrip = false; pname is dir's name
+// unless extra gives one.
 func buildDir(t *testing.T, builder, dir, extra string) ([]string, string, error) {
 	t.Helper()
 	if !strings.Contains(extra, "dontStrip") {
 		extra += " dontStrip = true;"
 	}
-	expr := fmt.Sprintf(`(import %s { }).%s { src = %s; pname = "%s"; %s }`, repo, builder, dir, filepath.Base(dir), extra)
+	if !strings.Contains(extra, "pname =") {
+		extra += fmt.Sprintf(" pname = %q;", filepath.Base(dir))
+	}
+	expr := fmt.Sprintf(`(import %s { }).%s { src = %s; %s }`, repo, builder, dir, extra)
 	return nixBuild(t, "-E", expr)
 }
 

@@ -58,7 +58,8 @@ func TestRealProgramsIdenticalToGoBuild(t *testing.T) {
 			if p.lock {
 				runIn(t, dir, nil, dgdBin(t), "lock")
 			}
-			pkg, extra := ".", ""
+			// doCheck = false: this test is about the binaries; TestNixpkgsArguments runs tests
+			pkg, extra := ".", "doCheck = false;"
 			if p.subPackage != "" {
 				pkg, extra = "./"+p.subPackage, fmt.Sprintf("subPackage = %q;", p.subPackage)
 			}
