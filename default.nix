@@ -16,7 +16,7 @@ let
   builders = import ./nix/build.nix { pkgs = pkgs'; };
   tc = import ./nix/toolchain.nix { pkgs = pkgs'; };
   build = if useDynDrv then builders.buildWithDynDrv else builders.buildWithIFD;
-  examples = import ./examples { inherit build; };
+  examples = import ./examples { inherit build; pkgs = pkgs'; };
 in
 {
   inherit (builders) buildWithIFD buildWithDynDrv;
@@ -24,7 +24,7 @@ in
   dgd = import ./nix/dgd.nix { inherit tc; };
 
   # every example x every Go toolchain of pkgs x both builders, compared with go build
-  matrix = import ./nix/matrix.nix { pkgs = pkgs'; inherit builders; examples = import ./examples/args.nix; };
+  matrix = import ./nix/matrix.nix { pkgs = pkgs'; inherit builders; examples = import ./examples/args.nix { pkgs = pkgs'; }; };
 
   # Runs every example and checks that it prints "Hello, DGD!".
   testExamples = tc.run {

@@ -32,6 +32,20 @@ var examples = []struct {
 	{"multi", "./cmd/one", "one", nil, nil},
 	{"multi", "./cmd/two", "two", nil, nil},
 	{"tested", ".", "tested", nil, nil},
+	{"clib", ".", "clib", nil, nil}, // env: clibEnv
+}
+
+// clibEnv is the environment dgd gives cgo for examples/clib's buildInputs (libgreet): go
+// build gets the same.
+func clibEnv(t *testing.T) []string {
+	t.Helper()
+	outs, log, err := nixBuild(t, "-E", fmt.Sprintf(`import %s/examples/clib/libgreet { pkgs = import (builtins.getEnv "DGD_HOST_PKGS"); }`, repo))
+	if err != nil {
+		t.Fatalf("libgreet: %v\n%s", err, log)
+	}
+	l := outs[0]
+	return []string{"CGO_CFLAGS=-O2 -g -I" + l + "/include", "CGO_LDFLAGS=-O2 -g -L" + l + "/lib",
+		"PKG_CONFIG_PATH=" + l + "/lib/pkgconfig:" + l + "/share/pkgconfig"}
 }
 
 // TestExamplesIdenticalToGoBuild builds every example both ways and compares each binary,
@@ -45,7 +59,11 @@ func TestExamplesIdenticalToGoBuild(t *testing.T) {
 			want[ex.name+ex.bin] = goBuildFlags(t, filepath.Join(repo, "examples", dir), ex.pkg, ex.flags...)
 			continue
 		}
-		want[ex.name+ex.bin] = goBuild(t, filepath.Join(repo, "examples", dir), ex.pkg, ex.env)
+		env := ex.env
+		if ex.name == "clib" {
+			env = clibEnv(t)
+		}
+		want[ex.name+ex.bin] = goBuild(t, filepath.Join(repo, "examples", dir), ex.pkg, env)
 	}
 	for _, dyn := range []bool{false, true} {
 		mode := map[bool]string{false: "ifd", true: "dyndrv"}[dyn]

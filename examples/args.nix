@@ -3,6 +3,7 @@
 # tests compare the binaries byte for byte with go build's, which are not stripped.
 # Not here, because they do not make programs that run here: examples/failing (a failing test:
 # e2e/tests_test.go) and the cross builds of e2e/cross_test.go.
+{ pkgs }:
 builtins.mapAttrs (_: a: { dontStrip = true; } // a) {
   hello = { src = ./hello; };
   hello_nocgo = { src = ./hello_nocgo; env = { CGO_ENABLED = 0; }; };
@@ -23,6 +24,8 @@ builtins.mapAttrs (_: a: { dontStrip = true; } // a) {
   asm = { src = ./asm; };
   # every main package of ./... (cmd/one, cmd/two) but tools/
   multi = { src = ./multi; excludedPackages = [ "tools" ]; };
+  # cgo with a C library from buildInputs, found with pkg-config (nativeBuildInputs)
+  clib = { src = ./clib; buildInputs = [ (import ./clib/libgreet { inherit pkgs; }) ]; nativeBuildInputs = [ pkgs.pkg-config ]; };
   # tests (doCheck is on by default): internal and external tests, testdata/, HOME, loopback
   tested = { src = ./tested; checkFlags = [ "-short" "-v" ]; };
   embed = { src = ./embed; };

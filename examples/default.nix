@@ -1,2 +1,2 @@
 # The examples, each built with `build` (buildWithIFD or buildWithDynDrv).
-{ build }: builtins.mapAttrs (_: build) (import ./args.nix)
+{ build, pkgs }: builtins.mapAttrs (_: build) (import ./args.nix { inherit pkgs; })

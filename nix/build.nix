@@ -2,14 +2,14 @@
 # output holds bin/<name>), two ways of getting the per-package derivations into Nix.
 { pkgs }:
 let
-  inherit (builtins) isAttrs isString isPath isBool typeOf concatStringsSep concatLists attrNames mapAttrs
+  inherit (builtins) isAttrs isString isPath isBool typeOf concatStringsSep attrNames mapAttrs
     hasAttr throw toJSON;
 
   check = fn: arg: ok: what: v:
     if ok v then v else throw "dgd.${fn}: argument `${arg}` must be ${what}, got ${typeOf v}";
 
   stripHash = s: let m = builtins.match "[a-z0-9]{32}-(.*)" s; in if m == null then s else builtins.head m;
-  inherit (import ./lib.nix) shellQuote;
+  inherit (import ./lib.nix) shellQuote cgoInputEnv;
   isListOf = pred: v: builtins.isList v && builtins.all pred v;
 
   # The arguments, with buildGoModule's meaning where it has them. One plan covers every
@@ -105,15 +105,8 @@ let
       inputsOf = what: v: check fn what (isListOf (x: isAttrs x || isString x || isPath x)) "a list of packages" v;
       ccInputs = inputsOf "buildInputs" buildInputs;
       tools = inputsOf "nativeBuildInputs" nativeBuildInputs;
-      # buildInputs as stdenv's setup hooks give them to the C compiler: include/, lib/, pkg-config
-      outOf = o: p: if isAttrs p && p ? ${o} then p.${o} else p;
-      withInputs = var: dflt: flag: dirs: if ccInputs == [ ] then [ ] else [
-        "${var}=${toString (env.${var} or dflt)}${concatStringsSep "" (map (d: " ${flag}${d}") dirs)}" ];
-      inputEnv = withInputs "CGO_CFLAGS" "-O2 -g" "-I" (map (p: "${outOf "dev" p}/include") ccInputs)
-        ++ withInputs "CGO_LDFLAGS" "-O2 -g" "-L" (map (p: "${outOf "lib" p}/lib") ccInputs)
-        ++ (if ccInputs == [ ] then [ ] else [ "PKG_CONFIG_PATH=${concatStringsSep ":" (concatLists (map (p: [ "${outOf "dev" p}/lib/pkgconfig" "${outOf "dev" p}/share/pkgconfig" ]) ccInputs))}" ]);
       envList = map (k: "${k}=${toString env.${k}}") (builtins.filter (k: !(builtins.elem k [ "CGO_CFLAGS" "CGO_LDFLAGS" ] && ccInputs != [ ])) (attrNames (check fn "env" isAttrs "an attribute set" env)))
-        ++ [ "GOOS=${target.GOOS}" "GOARCH=${target.GOARCH}" ] ++ inputEnv;
+        ++ [ "GOOS=${target.GOOS}" "GOARCH=${target.GOARCH}" ] ++ cgoInputEnv env ccInputs;
       cgoOff = (env.CGO_ENABLED or null) != null && toString env.CGO_ENABLED == "0" || cross;
       test = check fn "doCheck" isBool "true or false" doCheck && !cross;
       pkgArgs = if subPackages == null then [ "./..." ] else map (p: "./" + p) subPackages;
@@ -192,7 +185,9 @@ in
         inherit (p) modulesFile ccInputs;
         passAsFile = [ "modulesFile" ];
       };
-      built = fromPlan p (builtins.fromJSON (builtins.readFile planDrv));
+      # the plan names buildInputs' store paths (cgo's -I and -L); the steps that use them
+      # take them as inputs (ccInputs), so the plan's own references can go
+      built = fromPlan p (builtins.fromJSON (builtins.unsafeDiscardStringContext (builtins.readFile planDrv)));
     in built.bins // { passthru = { inherit planDrv; inherit (built) packages links tests; }; });
 
   # Dynamic derivations: a text-hashed, content-addressed producer runs the planner and, with
@@ -223,7 +218,7 @@ in
               modcache = ${if p.modcache == null then "null" else sp "${p.modcache}"};
               lockModules = ${if p.lock == null then "null" else "{ " + concatStringsSep " " (map (mv: "${toJSON mv} = ${sp "${p.lock.modules.${mv}}"};") (attrNames p.lock.modules)) + " }"};
             };
-            ccInputs = [ ${concatStringsSep " " (map (i: sp "${i}") p.ccInputs)} ];
+            ccInputs = [ ${concatStringsSep " " (map (i: "(${sp "${i}"})") p.ccInputs)} ];
           };
         in built.bins
       '';

@@ -14,7 +14,7 @@ let
   # examples built from the same source as another one compare with its go build
   oracleOf = { dep_lock = "dep"; };
   sameAs = ex: oracleOf.${ex} or ex;
-  inherit (import ./lib.nix) shellQuote;
+  inherit (import ./lib.nix) shellQuote cgoInputEnv;
 
   # plain go build of every example with one toolchain, one shared GOCACHE
   oracle = name: go: tc.run {
@@ -31,6 +31,8 @@ let
           cd ${a.src}
           ${if modcache == null then "" else "export GOMODCACHE=${modcache}"}
           ${concatStringsSep "\n" (map (k: "export ${k}=${toString a.env.${k}}") (attrNames (a.env or { })))}
+          ${concatStringsSep "\n" (map (e: "export ${shellQuote e}") (cgoInputEnv (a.env or { }) (a.buildInputs or [ ])))}
+          export PATH=$PATH${concatStringsSep "" (map (p: ":${p}/bin") (a.nativeBuildInputs or [ ]))}
           ${go}/bin/go build -trimpath -buildvcs=false -ldflags=${shellQuote (concatStringsSep " " ((a.ldflags or [ ]) ++ [ "-buildid=" ]))} \
             ${if a ? tags then "-tags=" + concatStringsSep "," a.tags else ""} -o $out/${ex}/ ${if a ? subPackage then "./" + a.subPackage else "./..."}
         )

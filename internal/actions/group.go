@@ -40,6 +40,8 @@ type Plan struct {
 	// Probes are the C compiler flags cmd/go asked about (the answers differ between -n and a
 	// real build: cgo decides them).
 	Probes [][]string
+	// PkgConfig are the pkg-config calls cmd/go made (their answers are in the commands).
+	PkgConfig [][]string
 }
 
 var workRE = regexp.MustCompile(`\$WORK/(b[0-9]+)`)
@@ -52,6 +54,11 @@ func Group(s *Script) (*Plan, error) {
 	for _, c := range s.Cmds {
 		if c.Kind == Probe {
 			p.Probes = append(p.Probes, c.Args)
+			continue
+		}
+		if c.Kind == PkgConfig {
+			// cmd/go ran it while planning, and put its answer into the cgo and link commands
+			p.PkgConfig = append(p.PkgConfig, c.Args)
 			continue
 		}
 		work := ownerWork(c)

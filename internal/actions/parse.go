@@ -31,19 +31,20 @@ import (
 type Kind int
 
 const (
-	Mkdir   Kind = iota + 1 // mkdir -p DIR
-	Write                   // echo ... > FILE, echo -n > FILE, cat >FILE << 'EOF'
-	Copy                    // cp SRC DST
-	Move                    // mv SRC DST
-	Remove                  // rm -rf DIR
-	Tool                    // a Go tool: compile, asm, cgo, link, pack, buildid
-	CC                      // the C (or C++) compiler
-	Probe                   // CC FLAG ... || true: cmd/go asking whether CC supports FLAG
-	TestRun                 // $WORK/bNNN/PKG.test -test.FLAG...: go test running a test binary
+	Mkdir     Kind = iota + 1 // mkdir -p DIR
+	Write                     // echo ... > FILE, echo -n > FILE, cat >FILE << 'EOF'
+	Copy                      // cp SRC DST
+	Move                      // mv SRC DST
+	Remove                    // rm -rf DIR
+	Tool                      // a Go tool: compile, asm, cgo, link, pack, buildid
+	CC                        // the C (or C++) compiler
+	Probe                     // CC FLAG ... || true: cmd/go asking whether CC supports FLAG
+	TestRun                   // $WORK/bNNN/PKG.test -test.FLAG...: go test running a test binary
+	PkgConfig                 // pkg-config --cflags|--libs -- PKG...: cgo's flags, already in later commands
 )
 
 var kindNames = map[Kind]string{Mkdir: "mkdir", Write: "write", Copy: "cp", Move: "mv",
-	Remove: "rm", Tool: "tool", CC: "cc", Probe: "probe", TestRun: "test-run"}
+	Remove: "rm", Tool: "tool", CC: "cc", Probe: "probe", TestRun: "test-run", PkgConfig: "pkg-config"}
 
 func (k Kind) String() string { return kindNames[k] }
 
@@ -70,6 +71,15 @@ type Script struct {
 type Options struct {
 	// CC and CXX are the first words of `go env CC` and `go env CXX`.
 	CC, CXX string
+	// PkgConfig is the first word of $PKG_CONFIG ("" for pkg-config).
+	PkgConfig string
+}
+
+func (o Options) pkgConfig() string {
+	if o.PkgConfig == "" {
+		return "pkg-config"
+	}
+	return o.PkgConfig
 }
 
 const (
@@ -267,6 +277,8 @@ func (p *parser) call(st *syntax.Stmt, x *syntax.CallExpr) (*Cmd, error) {
 		c.Kind, c.Args, c.Tool = Tool, args, toolRE.FindStringSubmatch(name)[1]
 	case p.isCC(name) && noRedir:
 		c.Kind, c.Args = CC, args
+	case name == p.opt.pkgConfig() && len(args) >= 3 && (args[1] == "--cflags" || args[1] == "--libs") && noRedir:
+		c.Kind, c.Args = PkgConfig, args
 	case TestBinaryRE.MatchString(name) && noRedir && len(c.Env) == 0:
 		c.Kind, c.Args = TestRun, args
 	default:

@@ -23,6 +23,7 @@ type Package struct {
 
 	GoFiles, CgoFiles, CFiles, CXXFiles, HFiles, SFiles, SysoFiles []string `json:",omitempty"`
 	EmbedFiles                                                     []string `json:",omitempty"`
+	CgoPkgConfig                                                   []string `json:",omitempty"`
 	IgnoredGoFiles                                                 []string `json:",omitempty"`
 	TestGoFiles, XTestGoFiles                                      []string `json:",omitempty"`
 	Imports, Deps                                                  []string `json:",omitempty"`

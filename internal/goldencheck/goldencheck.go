@@ -68,6 +68,9 @@ func Render(p *actions.Plan) string {
 	for _, pr := range p.Probes {
 		fmt.Fprintf(&b, "probe %q\n", pr)
 	}
+	for _, pc := range p.PkgConfig {
+		fmt.Fprintf(&b, "pkg-config %q\n", pc)
+	}
 	for _, a := range p.Actions {
 		fmt.Fprintf(&b, "== %s\n", a.Key())
 		for _, c := range a.Cmds {

@@ -43,7 +43,7 @@ type Plan struct {
 	// GorootRel is GOROOT relative to the go package's store path ("" or "/share/go").
 	GorootRel string
 	// Modules maps "path@version" to the module's directory relative to GOMODCACHE.
-	Modules  map[string]string `json:",omitempty"`
+	Modules map[string]string `json:",omitempty"`
 	// Env is the environment every step exports: the target (GOOS, GOARCH, ...) and
 	// GOEXPERIMENT, which cmd/go gives the tools without printing them.
 	Env      []string `json:",omitempty"`
@@ -105,8 +105,11 @@ type Input struct {
 	Tests    *actions.Plan      // go test -n of the tested packages, grouped (nil: none)
 	// TestMains maps a test main's import path ("PATH.test") to the source go generated for it
 	// (go list -test writes it; go test -n compiles it without printing it).
-	TestMains  map[string]string
-	Env        []string // NAME=value: go env's variables that the tools read
+	TestMains map[string]string
+	Env       []string // NAME=value: go env's variables that the tools read
+	// PkgConfig are pkg-config's answers for the packages with `#cgo pkg-config:` lines, by
+	// import path (go build -n prints the calls without running them).
+	PkgConfig  map[string]cgo.PkgConfig
 	GoVersion  string
 	GOROOT     string // as go reports it
 	GoPkg      string // the go package (GOROOT is inside it)
@@ -444,9 +447,15 @@ func (r *replayer) pkg(a *actions.Action, p *adapter.Package) (*Package, error) 
 		s.line("printf", "%s", quote(testMain), ">", quote("@@w@@/_testmain.go"))
 	}
 	cur := ""
+	pc, hasPC := r.in.PkgConfig[p.ImportPath]
 	for _, c := range a.Cmds {
 		if err := s.cd(c, &cur); err != nil {
 			return nil, fmt.Errorf("go build -n:%d: %w", c.Line, err)
+		}
+		if hasPC {
+			if err := insertPkgConfig(&c, a.Work, pc); err != nil {
+				return nil, fmt.Errorf("go build -n:%d: pkg-config: %w", c.Line, err)
+			}
 		}
 		if err := s.cmd(c, p, trimTo); err != nil {
 			return nil, fmt.Errorf("go build -n:%d: %w", c.Line, err)

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -115,7 +116,7 @@ var toolEnv = []string{"GOOS", "GOARCH", "GOEXPERIMENT", "GOAMD64", "GOARM", "GO
 	"GOPPC64", "GORISCV64", "GOWASM", "GOFIPS140"}
 
 type goEnv struct {
-	GOROOT, GOMODCACHE, GOVERSION, CC, CXX, CGO_ENABLED, GOMOD, GOWORK string
+	GOROOT, GOMODCACHE, GOVERSION, CC, CXX, CGO_ENABLED, GOMOD, GOWORK, PKG_CONFIG string
 }
 
 // Plan runs go and makes the plan.
@@ -130,7 +131,7 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 		return gocmd.Invocation{Go: cfg.Go, Verb: verb, Args: args, Env: env, Dir: cfg.Dir}
 	}
 
-	o, _, err := gocmd.Run(ctx, inv("env", append([]string{"-json", "GOROOT", "GOMODCACHE", "GOVERSION", "CC", "CXX", "CGO_ENABLED", "GOMOD", "GOWORK"}, toolEnv...)...))
+	o, _, err := gocmd.Run(ctx, inv("env", append([]string{"-json", "GOROOT", "GOMODCACHE", "GOVERSION", "CC", "CXX", "CGO_ENABLED", "GOMOD", "GOWORK", "PKG_CONFIG"}, toolEnv...)...))
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +188,15 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 		}
 	}
 
-	opt := actions.Options{CC: firstWord(ge.CC), CXX: firstWord(ge.CXX)}
+	pkgConfig := firstWord(ge.PKG_CONFIG)
+	if pkgConfig == "" {
+		pkgConfig = "pkg-config"
+	}
+	answers, err := runPkgConfig(ctx, pkgConfig, pkgs, env)
+	if err != nil {
+		return nil, err
+	}
+	opt := actions.Options{CC: firstWord(ge.CC), CXX: firstWord(ge.CXX), PkgConfig: firstWord(ge.PKG_CONFIG)}
 	script := func(verb string, args []string) (*actions.Plan, error) {
 		_, out, err := gocmd.Run(ctx, inv(verb, args...))
 		if err != nil {
@@ -199,7 +208,7 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 		}
 		return actions.Group(s)
 	}
-	in := plan.Input{Packages: pkgs, TestMains: testMains, Env: stepEnv, GoVersion: ge.GOVERSION, GOROOT: ge.GOROOT, GOMODCACHE: ge.GOMODCACHE, ModRoot: modRoot}
+	in := plan.Input{Packages: pkgs, TestMains: testMains, Env: stepEnv, PkgConfig: answers, GoVersion: ge.GOVERSION, GOROOT: ge.GOROOT, GOMODCACHE: ge.GOMODCACHE, ModRoot: modRoot}
 	if len(mains) > 0 {
 		if in.Actions, err = script("build", append(gocmd.BuildNFlags(filepath.Join(cache, "out"), cfg.Flags...), mains...)); err != nil {
 			return nil, err
@@ -219,6 +228,41 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 	}
 	in.GoPkg = gopkg
 	return plan.Make(in)
+}
+
+// runPkgConfig asks pkg-config what cmd/go would ask it for each package with `#cgo
+// pkg-config:` lines (go build -n only prints the calls).
+func runPkgConfig(ctx context.Context, pkgConfig string, pkgs []*adapter.Package, env []string) (map[string]cgo.PkgConfig, error) {
+	answers := map[string]cgo.PkgConfig{}
+	for _, p := range pkgs {
+		if len(p.CgoPkgConfig) == 0 {
+			continue
+		}
+		opts, names := cgo.PkgConfigArgs(p.CgoPkgConfig)
+		var pc cgo.PkgConfig
+		for _, what := range []string{"--cflags", "--libs"} {
+			args := append(append([]string{what}, opts...), "--")
+			cmd := exec.CommandContext(ctx, pkgConfig, append(args, names...)...)
+			cmd.Dir, cmd.Env = p.Dir, env
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			out, err := cmd.Output()
+			if err != nil {
+				return nil, fmt.Errorf("package %s: %s %s: %v\n%s\n(its C libraries come from buildInputs, pkg-config from nativeBuildInputs)", p.ImportPath, pkgConfig, strings.Join(append(args, names...), " "), err, stderr.String())
+			}
+			flags, err := cgo.SplitPkgConfig(out)
+			if err != nil {
+				return nil, fmt.Errorf("package %s: %w", p.ImportPath, err)
+			}
+			if what == "--cflags" {
+				pc.CFlags = flags
+			} else {
+				pc.Libs = flags
+			}
+		}
+		answers[p.ImportPath] = pc
+	}
+	return answers, nil
 }
 
 // defaultExclude is what buildGoModule leaves out of ./... unless told which packages to build.

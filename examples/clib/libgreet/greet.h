@@ -1,0 +1,2 @@
+/* libgreet: the C library of examples/clib. */
+const char *greet_message(void);
