@@ -18,22 +18,27 @@ let
 
   modules = builtins.mapAttrs moduleSource (plan.Modules or { });
 
-  # a main-module package's own files, and nothing else
-  mainSource = p:
+  # the files of src's directory dir (relative to src) for which keep (path relative to dir,
+  # type) holds
+  dirSource = { dir, name, keep }:
     let
-      dir = p.Source.Dir;
       base = if dir == "." then src else "${src}/${dir}";
-      files = p.Source.Files;
       baseLen = stringLength (toString base) + 1;
     in builtins.path {
       path = base;
-      name = "gosrc-" + storeName p.ImportPath;
-      filter = path: type:
-        let rel = substring baseLen (-1) (toString path);
-        in if type == "directory"
-           then any (f: substring 0 (stringLength rel + 1) f == rel + "/") files
-           else elem rel files;
+      inherit name;
+      filter = path: type: keep (substring baseLen (-1) (toString path)) type;
     };
+
+  # a main-module package's own files, and nothing else
+  mainSource = p: dirSource {
+    dir = p.Source.Dir;
+    name = "gosrc-" + storeName p.ImportPath;
+    keep = rel: type:
+      if type == "directory"
+      then any (f: substring 0 (stringLength rel + 1) f == rel + "/") p.Source.Files
+      else elem rel p.Source.Files;
+  };
 
   sourceOf = p:
     if p.Source.Kind == "main" then mainSource p
@@ -68,18 +73,12 @@ let
   links = map (l: step { drvName = "golink-" + storeName l.Binary; st = l; }) plan.Links;
 
   # a test package's own directory: its files and testdata/, where go test runs the test
-  testSource = t:
-    let
-      base = if t.Dir == "." then src else "${src}/${t.Dir}";
-      baseLen = stringLength (toString base) + 1;
-    in builtins.path {
-      path = base;
-      name = "gotestsrc-" + storeName t.ImportPath;
-      filter = path: type:
-        let rel = substring baseLen (-1) (toString path);
-        in type != "directory" && builtins.match ".*/.*" rel == null
-           || rel == "testdata" || substring 0 9 rel == "testdata/";
-    };
+  testSource = t: dirSource {
+    dir = t.Dir;
+    name = "gotestsrc-" + storeName t.ImportPath;
+    keep = rel: type: type != "directory" && builtins.match ".*/.*" rel == null
+      || rel == "testdata" || substring 0 9 rel == "testdata/";
+  };
 
   # per tested package: the test binary's link, and its run (which fails when a test fails)
   tests = listToAttrs (map (t: {

@@ -19,6 +19,7 @@ package actions
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -71,16 +72,11 @@ type Script struct {
 type Options struct {
 	// CC and CXX are the first words of `go env CC` and `go env CXX`.
 	CC, CXX string
-	// PkgConfig is the first word of $PKG_CONFIG ("" for pkg-config).
+	// PkgConfig is the first word of `go env PKG_CONFIG` ("" for pkg-config).
 	PkgConfig string
 }
 
-func (o Options) pkgConfig() string {
-	if o.PkgConfig == "" {
-		return "pkg-config"
-	}
-	return o.PkgConfig
-}
+func (o Options) pkgConfig() string { return cmp.Or(o.PkgConfig, "pkg-config") }
 
 const (
 	heredocStart = " << 'EOF'"

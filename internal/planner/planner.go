@@ -3,6 +3,7 @@
 package planner
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
@@ -188,15 +189,12 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 		}
 	}
 
-	pkgConfig := firstWord(ge.PKG_CONFIG)
-	if pkgConfig == "" {
-		pkgConfig = "pkg-config"
-	}
+	pkgConfig := cmp.Or(firstWord(ge.PKG_CONFIG), "pkg-config")
 	answers, err := runPkgConfig(ctx, pkgConfig, pkgs, env)
 	if err != nil {
 		return nil, err
 	}
-	opt := actions.Options{CC: firstWord(ge.CC), CXX: firstWord(ge.CXX), PkgConfig: firstWord(ge.PKG_CONFIG)}
+	opt := actions.Options{CC: firstWord(ge.CC), CXX: firstWord(ge.CXX), PkgConfig: pkgConfig}
 	script := func(verb string, args []string) (*actions.Plan, error) {
 		_, out, err := gocmd.Run(ctx, inv(verb, args...))
 		if err != nil {
