@@ -6,7 +6,7 @@ WITH_NIX := scripts/with-nix
 export GOPROXY ?= $(shell go env GOPROXY)
 export GOFLAGS :=
 
-.PHONY: demo test unit nix-examples e2e goldens matrix toolchains fuzz bench
+.PHONY: demo test unit nix-examples e2e goldens matrix toolchains fuzz bench incremental
 
 demo:
 	$(WITH_NIX) nix-build -A examples.dep --arg useDynDrv true -o result-demo
@@ -41,3 +41,7 @@ fuzz:
 
 bench:
 	$(WITH_NIX) scripts/bench
+
+# what a test-file edit and an ldflags-only change rebuild, and how long they take
+incremental:
+	$(WITH_NIX) scripts/incremental
