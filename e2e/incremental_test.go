@@ -39,8 +39,9 @@ func buildDir(t *testing.T, builder, dir, extra string) ([]string, string, error
 }
 
 // TestIncrementalEdit edits one function body in examples/packages/a and checks, from Nix's
-// own output, that only a, its importer (the main package) and the link are rebuilt, plus the
-// planning step of each mode.
+// own output, that only a and the link are rebuilt (early cutoff: a's importer reads a's
+// export data, which the edit leaves as it was), plus the planning step of each mode and
+// the result.
 func TestIncrementalEdit(t *testing.T) {
 	requireNix(t)
 	for _, tc := range []struct {
@@ -73,7 +74,9 @@ func TestIncrementalEdit(t *testing.T) {
 			if err != nil {
 				t.Fatalf("build after the edit: %v\n%s", err, log)
 			}
-			want := []string{"gopkg-example.com-packages", "gopkg-example.com-packages-a", "golink-packages", "packages", tc.plan}
+			// early cutoff: a.Greeting is not inlined, so a's export data is unchanged and its
+			// importer (the main package) is not compiled again; only the link reads a's code
+			want := []string{"gopkg-example.com-packages-a", "golink-packages", "packages", tc.plan}
 			slicesSort(want)
 			if diff := cmp.Diff(want, built(log)); diff != "" {
 				t.Errorf("rebuilt derivations mismatch (-want +got):\n%s\nlog:\n%s", diff, log)
@@ -100,5 +103,67 @@ func slicesSort(s []string) {
 				s[i], s[j] = s[j], s[i]
 			}
 		}
+	}
+}
+
+// TestEarlyCutoff edits, in a package that many packages import, first the body of a function
+// that is not inlined (no importer is compiled again: only that package and the link), then
+// the function's signature (every importer is).
+func TestEarlyCutoff(t *testing.T) {
+	requireNix(t)
+	files := map[string]string{"go.mod": goMod,
+		"deep/deep.go": "package deep\n\n//go:noinline\nfunc Word() string { return \"DGD\" }\n",
+		"main.go":      "package main\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/m/one\"\n\t\"example.com/m/two\"\n)\n\nfunc main() { fmt.Println(one.Hello() + two.Bang()) }\n",
+	}
+	for _, n := range []string{"one", "two"} {
+		body := map[string]string{"one": `"Hello, " + deep.Word()`, "two": `"!"[:len(deep.Word())-2]`}[n]
+		name := map[string]string{"one": "Hello", "two": "Bang"}[n]
+		files[n+"/"+n+".go"] = fmt.Sprintf("package %s\n\nimport \"example.com/m/deep\"\n\nfunc %s() string { return %s }\n", n, name, body)
+	}
+	for _, builder := range []string{"buildWithIFD", "buildWithDynDrv"} {
+		t.Run(builder, func(t *testing.T) {
+			stamp := fmt.Sprint(time.Now().UnixNano()) // never built before: the store outlives the test
+			files["deep/deep.go"] = "package deep\n\n//go:noinline\nfunc Word() string { return \"DGD\"[:3+0*" + stamp + "] }\n"
+			dir := writeModule(t, files)
+			if _, log, err := buildDir(t, builder, dir, ""); err != nil {
+				t.Fatalf("first build: %v\n%s", err, log)
+			}
+			plan := map[string]string{"buildWithIFD": "m-plan.json", "buildWithDynDrv": "m.drv"}[builder]
+			edit := func(from, to string, want []string) {
+				t.Helper()
+				p := filepath.Join(dir, "deep", "deep.go")
+				src, _ := os.ReadFile(p)
+				if !bytes.Contains(src, []byte(from)) {
+					t.Fatalf("deep.go lacks %q", from)
+				}
+				os.WriteFile(p, bytes.Replace(src, []byte(from), []byte(to), 1), 0o644)
+				outs, log, err := buildDir(t, builder, dir, "")
+				if err != nil {
+					t.Fatalf("after %q -> %q: %v\n%s", from, to, err, log)
+				}
+				slicesSort(want)
+				if diff := cmp.Diff(want, built(log)); diff != "" {
+					t.Errorf("after %q -> %q, rebuilt (-want +got):\n%s\nlog:\n%s", from, to, diff, log)
+				}
+				if s := run(t, filepath.Join(outs[0], "bin", "m")); s != "Hello, DGD!" {
+					t.Errorf("printed %q", s)
+				}
+				if got, _ := os.ReadFile(filepath.Join(outs[0], "bin", "m")); !bytes.Equal(got, goBuild(t, dir, ".", nil)) {
+					t.Errorf("after %q -> %q, the binary differs from go build -trimpath", from, to)
+				}
+			}
+			edit("+0*"+stamp+"]", "+1*"+stamp+"-"+stamp+"]", []string{"gopkg-example.com-m-deep", "golink-m", "m", plan})
+			edit("func Word() string", "func Word() (s string)", []string{"gopkg-example.com-m-deep", "gopkg-example.com-m-one",
+				"gopkg-example.com-m-two", "gopkg-example.com-m", "golink-m", "m", plan})
+
+			// without content addressing (a Nix without ca-derivations): the same binary
+			outs, log, err := buildDir(t, builder, dir, "earlyCutoff = false;")
+			if err != nil {
+				t.Fatalf("earlyCutoff = false: %v\n%s", err, log)
+			}
+			if got, _ := os.ReadFile(filepath.Join(outs[0], "bin", "m")); !bytes.Equal(got, goBuild(t, dir, ".", nil)) {
+				t.Errorf("with earlyCutoff = false, the binary differs from go build -trimpath")
+			}
+		})
 	}
 }

@@ -29,6 +29,7 @@ let
     allowGoReference = "true: build without -trimpath, so the result may refer to the Go toolchain and the sources";
     buildInputs = "packages cgo compiles and links against: their include/ and lib/ (and pkg-config files)";
     nativeBuildInputs = "tools the planner and cgo run (their bin/ on PATH), e.g. pkg-config";
+    earlyCutoff = "true (default): package derivations are content-addressed (Nix's ca-derivations feature), so an edit that keeps a package's export data rebuilds none of its importers";
     env = "extra environment for go: CGO_ENABLED, GOEXPERIMENT, ...";
     ldflags = "linker flags (a list): -X stamping, -s -w; they change only the link";
     tags = "build tags (a list)";
@@ -64,6 +65,7 @@ let
     , allowGoReference ? false
     , buildInputs ? [ ]
     , nativeBuildInputs ? [ ]
+    , earlyCutoff ? true
     , ...
     }:
     let
@@ -128,7 +130,8 @@ let
           exit 1
         fi
       '';
-    in { inherit tc name modcache lock moduleSource modulesFile planScript srcPath cgoOff ccInputs tools; };
+      contentAddressed = check fn "earlyCutoff" isBool "true or false" earlyCutoff;
+    in { inherit tc name modcache lock moduleSource modulesFile planScript srcPath cgoOff ccInputs tools contentAddressed; };
 
   # The result: every main package's bin/ in one output, stripped unless dontStrip, then
   # postInstall. linkOf turns a prepared main package into a store path holding bin/<name>.
@@ -168,7 +171,7 @@ let
       } // (args.passthru or { });
 
   fromPlan = p: plan: import ./packages.nix {
-    inherit (p) tc name moduleSource ccInputs;
+    inherit (p) tc name moduleSource ccInputs contentAddressed;
     inherit plan;
     src = p.srcPath;
   };
@@ -219,6 +222,7 @@ in
               lockModules = ${if p.lock == null then "null" else "{ " + concatStringsSep " " (map (mv: "${toJSON mv} = ${sp "${p.lock.modules.${mv}}"};") (attrNames p.lock.modules)) + " }"};
             };
             ccInputs = [ ${concatStringsSep " " (map (i: "(${sp "${i}"})") p.ccInputs)} ];
+            contentAddressed = ${if p.contentAddressed then "true" else "false"};
           };
         in built.bins
       '';

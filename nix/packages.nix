@@ -6,6 +6,7 @@
 , moduleSource # "path@version" -> dir -> the module's files (module-source.nix)
 , name        # the name of the derivation that collects the programs
 , ccInputs ? [ ] # what the C compiler reads besides its own: buildInputs (headers, libraries)
+, contentAddressed ? true # package derivations content-addressed: early cutoff
 }:
 let
   inherit (builtins) replaceStrings listToAttrs map attrNames concatStringsSep filter elem
@@ -53,21 +54,30 @@ let
     if [ "$c" -lt 1 ] || [ "$c" -gt 4 ]; then c=4; fi
   '';
 
-  step = { drvName, st, source ? null }:
+  # a step of the plan as a derivation: @@dep:P@@ is package P's export data (its out output),
+  # @@link:P@@ its code (its link output)
+  step = { drvName, st, source ? null, extra ? { } }:
     let
       deps = st.Deps;
-      from = [ "@@goroot@@" "@@gotool@@" "@@src@@" ] ++ map (d: "@@dep:${d}@@") deps;
+      from = [ "@@goroot@@" "@@gotool@@" "@@src@@" ] ++ map (d: "@@dep:${d}@@") deps ++ map (d: "@@link:${d}@@") deps;
       to = [ goroot "${gotools}" (if source == null then "@@no-source@@" else "${source}") ]
-        ++ map (d: "${packages.${d}}") deps;
+        ++ map (d: "${packages.${d}.out}") deps ++ map (d: "${packages.${d}.link}") deps;
     in tc.run ({
       name = drvName;
       script = preamble + replaceStrings from to st.Script;
       extraPath = if st.CC or false then [ tc.cc ] else [ ];
-    } // (if st.CC or false && ccInputs != [ ] then { inherit ccInputs; } else { }));
+    } // extra // (if st.CC or false && ccInputs != [ ] then { inherit ccInputs; } else { }));
 
+  # Early cutoff: a package's derivation is content-addressed, with its export data and its
+  # code in two outputs; importers read only the export data, so when an edit leaves it
+  # byte-identical (a function body that is not inlined), Nix finds their builds already done.
   packages = listToAttrs (map (p: {
     name = p.ImportPath;
-    value = step { drvName = "gopkg-" + storeName p.ImportPath; st = p; source = sourceOf p; };
+    value = step {
+      drvName = "gopkg-" + storeName p.ImportPath; st = p; source = sourceOf p;
+      extra = { outputs = [ "out" "link" ]; } // (if contentAddressed
+        then { __contentAddressed = true; outputHashMode = "recursive"; outputHashAlgo = "sha256"; } else { });
+    };
   }) plan.Packages);
 
   links = map (l: step { drvName = "golink-" + storeName l.Binary; st = l; }) plan.Links;

@@ -7,7 +7,8 @@
 //	@@goroot@@        the Go toolchain's GOROOT
 //	@@gotool@@        a directory with the pack and buildid tools (Go >= 1.25 runs them as `go tool`)
 //	@@src@@           the package's sources: its own files only, for the main module's packages
-//	@@dep:PATH@@      the output of the derivation building package PATH
+//	@@dep:PATH@@      the export data of package PATH: the out output of its derivation
+//	@@link:PATH@@     its code (compile -linkobj, with its assembly and C objects): the link output
 //
 // and, quoted so that the shell expands them at build time, $w (the action's work directory),
 // $c (the compiler's backend concurrency, kept out of the derivation) and $out.
@@ -34,7 +35,7 @@ import (
 )
 
 // Version of the plan format read by nix/.
-const Version = 1
+const Version = 2
 
 // Plan is what the Nix side turns into derivations.
 type Plan struct {
@@ -461,8 +462,9 @@ func (r *replayer) pkg(a *actions.Action, p *adapter.Package) (*Package, error) 
 			return nil, fmt.Errorf("go build -n:%d: %w", c.Line, err)
 		}
 	}
-	s.line("mkdir -p \"$out\"")
+	s.line("mkdir -p \"$out\" \"$link\"")
 	s.line("cp \"$w/_pkg_.a\" \"$out/\"")
+	s.line("cp \"$w/_link_.a\" \"$link/_pkg_.a\"")
 	s.finish(&pk.Step)
 	return pk, nil
 }
@@ -517,7 +519,9 @@ func (s *step) cmd(c actions.Cmd, p *adapter.Package, trimTo string) error {
 			args = append([]string{"@@gotool@@/" + c.Tool}, args[3:]...)
 			s.st.Tools = true
 		}
-		if c.Tool == "compile" {
+		pkgFile, linkFile := s.own+"/_pkg_.a", s.own+"/_link_.a"
+		switch c.Tool {
+		case "compile":
 			for i := range args {
 				if strings.HasPrefix(args[i], "-c=") {
 					args[i] = "-c=@@c@@"
@@ -526,6 +530,26 @@ func (s *step) cmd(c actions.Cmd, p *adapter.Package, trimTo string) error {
 					h := importPathHash(p.ImportPath)
 					args[i+1] = h + "/" + h
 				}
+			}
+			// export data in _pkg_.a (what importers read), the code in _link_.a (what the
+			// linker reads): a body edit that keeps the export data rebuilds no importer
+			if o := slices.Index(args, "-o"); o >= 0 && o+1 < len(args) && args[o+1] == pkgFile {
+				args = slices.Insert(args, o+2, "-linkobj", linkFile)
+			}
+		case "pack":
+			// assembly and C objects belong with the code
+			for i := range args {
+				if args[i] == pkgFile {
+					args[i] = linkFile
+				}
+			}
+		case "buildid":
+			if slices.Contains(args, pkgFile) {
+				ws, err := s.cmdWords(c, slices.Replace(slices.Clone(args), slices.Index(args, pkgFile), slices.Index(args, pkgFile)+1, linkFile))
+				if err != nil {
+					return err
+				}
+				s.line(ws...)
 			}
 		}
 		ws, err := s.cmdWords(c, args)
@@ -659,6 +683,8 @@ func (r *replayer) link(a *actions.Action, test bool) (st *Step, bin string, run
 	}
 	st = &Step{}
 	s.finish(st)
+	// the linker reads the packages' code: their link outputs
+	st.Script = strings.ReplaceAll(st.Script, "@@dep:", "@@link:")
 	return st, bin, run, nil
 }
 
