@@ -537,19 +537,12 @@ func (s *step) cmd(c actions.Cmd, p *adapter.Package, trimTo string) error {
 				args = slices.Insert(args, o+2, "-linkobj", linkFile)
 			}
 		case "pack":
-			// assembly and C objects belong with the code
+			// assembly and C objects belong with the code (buildid -w stays on _pkg_.a: the
+			// link object has no build ID to rewrite)
 			for i := range args {
 				if args[i] == pkgFile {
 					args[i] = linkFile
 				}
-			}
-		case "buildid":
-			if slices.Contains(args, pkgFile) {
-				ws, err := s.cmdWords(c, slices.Replace(slices.Clone(args), slices.Index(args, pkgFile), slices.Index(args, pkgFile)+1, linkFile))
-				if err != nil {
-					return err
-				}
-				s.line(ws...)
 			}
 		}
 		ws, err := s.cmdWords(c, args)
