@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"slices"
 	"strings"
 )
 
@@ -67,15 +69,41 @@ func (p *Package) SourceFiles() []string {
 // HasTests says whether the package has test files.
 func (p *Package) HasTests() bool { return len(p.TestGoFiles)+len(p.XTestGoFiles) > 0 }
 
+// IsTestMain says whether p is a test main that go list -test generated ("PATH.test").
+func (p *Package) IsTestMain() bool {
+	return p.ForTest == "" && p.Name == "main" && strings.HasSuffix(p.ImportPath, ".test")
+}
+
+// IsRoot says whether p is one of the packages go list was asked for: not a dependency, a
+// test variant or a test main.
+func (p *Package) IsRoot() bool { return !p.DepOnly && p.ForTest == "" && !p.IsTestMain() }
+
 // Tested are the import paths of the packages go list was asked for that have test files.
 func Tested(pkgs []*Package) []string {
 	var t []string
 	for _, p := range pkgs {
-		if !p.DepOnly && p.ForTest == "" && p.HasTests() {
+		if p.IsRoot() && p.HasTests() {
 			t = append(t, p.ImportPath)
 		}
 	}
 	return t
+}
+
+// TestMains reads the test mains of the tested packages (import paths) from where go list
+// -test generated them, in its GOCACHE: "PATH.test" -> source. go test -n compiles them
+// without printing them.
+func TestMains(pkgs []*Package, tested []string) (map[string]string, error) {
+	mains := map[string]string{}
+	for _, p := range pkgs {
+		if p.IsTestMain() && slices.Contains(tested, strings.TrimSuffix(p.ImportPath, ".test")) && len(p.GoFiles) == 1 {
+			b, err := os.ReadFile(p.GoFiles[0])
+			if err != nil {
+				return nil, fmt.Errorf("the test main of %s: %w", p.ImportPath, err)
+			}
+			mains[p.ImportPath] = string(b)
+		}
+	}
+	return mains, nil
 }
 
 // ListArgs are the arguments of `go list` for the packages named by patterns; with test, their

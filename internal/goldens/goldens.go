@@ -119,7 +119,7 @@ func Record(ctx context.Context, goBin, example string) (*Recording, error) {
 	}
 	var mains []string
 	for _, p := range listed {
-		if !p.DepOnly && p.ForTest == "" && p.Name == "main" && !strings.HasSuffix(p.ImportPath, ".test") {
+		if p.IsRoot() && p.Name == "main" {
 			mains = append(mains, p.ImportPath)
 		}
 	}
@@ -136,15 +136,9 @@ func Record(ctx context.Context, goBin, example string) (*Recording, error) {
 			return nil, err
 		}
 		files[TestN] = []byte(Normalise(string(tn), m, example))
-		mainsSrc := map[string]string{}
-		for _, p := range listed {
-			if t, ok := strings.CutSuffix(p.ImportPath, ".test"); ok && slices.Contains(tested, t) && p.Name == "main" && len(p.GoFiles) == 1 {
-				b, err := os.ReadFile(p.GoFiles[0])
-				if err != nil {
-					return nil, err
-				}
-				mainsSrc[p.ImportPath] = string(b)
-			}
+		mainsSrc, err := adapter.TestMains(listed, tested)
+		if err != nil {
+			return nil, err
 		}
 		if files[TestMains], err = json.MarshalIndent(mainsSrc, "", " "); err != nil {
 			return nil, err

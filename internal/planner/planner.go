@@ -178,15 +178,9 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	testMains := map[string]string{}
-	for _, p := range pkgs {
-		if t, ok := strings.CutSuffix(p.ImportPath, ".test"); ok && p.ForTest == "" && p.Name == "main" && slices.Contains(tested, t) && len(p.GoFiles) == 1 {
-			b, err := os.ReadFile(p.GoFiles[0]) // in GOCACHE, where go list -test generated it
-			if err != nil {
-				return nil, fmt.Errorf("the test main of %s: %w", p.ImportPath, err)
-			}
-			testMains[p.ImportPath] = string(b)
-		}
+	testMains, err := adapter.TestMains(pkgs, tested)
+	if err != nil {
+		return nil, err
 	}
 
 	pkgConfig := cmp.Or(firstWord(ge.PKG_CONFIG), "pkg-config")
@@ -232,8 +226,14 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 // pkg-config:` lines (go build -n only prints the calls).
 func runPkgConfig(ctx context.Context, pkgConfig string, pkgs []*adapter.Package, env []string) (map[string]cgo.PkgConfig, error) {
 	answers := map[string]cgo.PkgConfig{}
+	asked := map[string]cgo.PkgConfig{} // by directory and lines: a test variant asks what its package asked
 	for _, p := range pkgs {
 		if len(p.CgoPkgConfig) == 0 {
+			continue
+		}
+		key := p.Dir + "\x00" + strings.Join(p.CgoPkgConfig, "\x00")
+		if pc, ok := asked[key]; ok {
+			answers[p.ImportPath] = pc
 			continue
 		}
 		opts, names := cgo.PkgConfigArgs(p.CgoPkgConfig)
@@ -258,7 +258,7 @@ func runPkgConfig(ctx context.Context, pkgConfig string, pkgs []*adapter.Package
 				pc.Libs = flags
 			}
 		}
-		answers[p.ImportPath] = pc
+		answers[p.ImportPath], asked[key] = pc, pc
 	}
 	return answers, nil
 }
@@ -282,7 +282,7 @@ func roots(pkgs []*adapter.Package, modRoot string, cfg Config) (mains, tested [
 	}
 	var excluded []string
 	for _, p := range pkgs {
-		if p.DepOnly || p.ForTest != "" || strings.HasSuffix(p.ImportPath, ".test") {
+		if !p.IsRoot() {
 			continue
 		}
 		dir := p.ImportPath
