@@ -2,8 +2,7 @@
 # output holds bin/<name>), two ways of getting the per-package derivations into Nix.
 { pkgs }:
 let
-  inherit (builtins) isAttrs isString isPath isBool typeOf concatStringsSep attrNames mapAttrs
-    hasAttr throw toJSON;
+  inherit (builtins) isAttrs isString isPath isBool typeOf concatStringsSep attrNames throw toJSON;
 
   check = fn: arg: ok: what: v:
     if ok v then v else throw "dgd.${fn}: argument `${arg}` must be ${what}, got ${typeOf v}";

@@ -9,8 +9,8 @@
 , contentAddressed ? true # package derivations content-addressed: early cutoff
 }:
 let
-  inherit (builtins) replaceStrings listToAttrs map attrNames concatStringsSep filter elem
-    substring stringLength any;
+  inherit (builtins) replaceStrings listToAttrs map attrNames concatStringsSep elem substring
+    stringLength any;
   goroot = "${tc.go}${plan.GorootRel}";
   gotools = import ./gotools.nix { inherit tc; };
 
