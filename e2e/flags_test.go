@@ -106,3 +106,43 @@ func TestAllowGoReference(t *testing.T) {
 		}
 	}
 }
+
+// TestStdLayers builds a program that uses net/http and cgo's os/user with the standard library
+// in layers (the default) and one derivation per package: both binaries are go build's.
+func TestStdLayers(t *testing.T) {
+	requireNix(t)
+	dir := writeModule(t, map[string]string{"go.mod": goMod, "main.go": `package main
+
+import (
+	"fmt"
+	"net/http"
+	"os/user"
+)
+
+func main() {
+	_, err := user.Current()
+	fmt.Println(http.StatusText(http.StatusTeapot), err == nil)
+}
+`})
+	want := goBuild(t, dir, ".", nil)
+	for _, layers := range []bool{true, false} {
+		extra := fmt.Sprintf("stdLayers = %v;", layers)
+		names := planPackages(t, dir, extra)
+		for _, n := range []string{"go-std-runtime", "go-std-os", "go-std-fmt", "go-std-net", "go-std-crypto-tls", "go-std-net-http"} {
+			if names[n] != layers {
+				t.Errorf("stdLayers = %v: derivation %s planned: %v", layers, n, names[n])
+			}
+		}
+		if names["gopkg-net-http"] == layers || names["gopkg-runtime-cgo"] == layers {
+			t.Errorf("stdLayers = %v: planned %v", layers, names)
+		}
+		outs, log, err := buildDir(t, "buildWithIFD", dir, extra)
+		if err != nil {
+			t.Fatalf("stdLayers = %v: %v\n%s", layers, err, log)
+		}
+		got, _ := os.ReadFile(filepath.Join(outs[0], "bin", filepath.Base(dir)))
+		if !bytes.Equal(got, want) {
+			t.Errorf("stdLayers = %v: the binary differs from go build's", layers)
+		}
+	}
+}

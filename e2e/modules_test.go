@@ -67,17 +67,18 @@ func vendorHashOf(t *testing.T, dir string) string {
 	return m[1]
 }
 
-// planPackages lists the names of the package derivations that dgd plans for a module.
+// planPackages lists the names of the package derivations that dgd plans for a module (the
+// standard library's layers included).
 func planPackages(t *testing.T, dir, extra string) map[string]bool {
 	t.Helper()
-	expr := fmt.Sprintf(`builtins.attrNames ((import %s { }).buildWithIFD { src = %s; pname = "%s"; dontStrip = true; %s }).passthru.packages`, repo, dir, filepath.Base(dir), extra)
-	out, err := exec.Command("nix-instantiate", "--eval", "--strict", "--json", "-E", expr).CombinedOutput()
+	expr := fmt.Sprintf(`map (d: d.name) (builtins.attrValues ((import %s { }).buildWithIFD { src = %s; pname = "%s"; dontStrip = true; %s }).passthru.packages)`, repo, dir, filepath.Base(dir), extra)
+	out, err := exec.Command("nix-instantiate", "--eval", "--read-write-mode", "--strict", "--json", "-E", expr).CombinedOutput()
 	if err != nil {
 		t.Fatalf("nix-instantiate: %v\n%s", err, out)
 	}
 	names := map[string]bool{}
 	for _, ip := range regexp.MustCompile(`"([^"]+)"`).FindAllStringSubmatch(string(out), -1) {
-		names["gopkg-"+strings.NewReplacer("/", "-", "~", "-", "@", "_", "!", "-", " [", "+", "]", "").Replace(ip[1])] = true
+		names[ip[1]] = true
 	}
 	return names
 }

@@ -29,6 +29,7 @@ let
     buildInputs = "packages cgo compiles and links against: their include/ and lib/ (and pkg-config files)";
     nativeBuildInputs = "tools the planner and cgo run (their bin/ on PATH), e.g. pkg-config";
     earlyCutoff = "true (default): package derivations are content-addressed (Nix's ca-derivations feature), so an edit that keeps a package's export data rebuilds none of its importers";
+    stdLayers = "true (default): the standard library in a few derivations (the packages under runtime, os, fmt, net, crypto/tls, net/http, each minus the earlier ones), which Nix builds much faster than one per package; false: one per package";
     env = "extra environment for go: CGO_ENABLED, GOEXPERIMENT, ...";
     ldflags = "linker flags (a list): -X stamping, -s -w; they change only the link";
     tags = "build tags (a list)";
@@ -65,6 +66,7 @@ let
     , buildInputs ? [ ]
     , nativeBuildInputs ? [ ]
     , earlyCutoff ? true
+    , stdLayers ? true
     , ...
     }:
     let
@@ -130,7 +132,9 @@ let
         fi
       '';
       contentAddressed = check fn "earlyCutoff" isBool "true or false" earlyCutoff;
-    in { inherit tc name modcache lock moduleSource modulesFile planScript srcPath cgoOff ccInputs tools contentAddressed; };
+      stdLayers' = check fn "stdLayers" isBool "true or false" stdLayers;
+    in { inherit tc name modcache lock moduleSource modulesFile planScript srcPath cgoOff ccInputs tools contentAddressed;
+      stdLayers = stdLayers'; };
 
   # The result: every main package's bin/ in one output, stripped unless dontStrip, then
   # postInstall. linkOf turns a prepared main package into a store path holding bin/<name>.
@@ -170,7 +174,8 @@ let
       } // (args.passthru or { });
 
   fromPlan = p: plan: import ./packages.nix {
-    inherit (p) tc name moduleSource ccInputs contentAddressed;
+    inherit (p) tc name moduleSource ccInputs contentAddressed stdLayers;
+    bareLink = true;
     inherit plan;
     src = p.srcPath;
   };
@@ -222,6 +227,7 @@ in
             };
             ccInputs = [ ${concatStringsSep " " (map (i: "(${sp "${i}"})") p.ccInputs)} ];
             contentAddressed = ${if p.contentAddressed then "true" else "false"};
+            stdLayers = ${if p.stdLayers then "true" else "false"};
           };
         in built.bins
       '';

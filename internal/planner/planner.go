@@ -8,12 +8,16 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/dgd-build/dgd/internal/actions"
 	"github.com/dgd-build/dgd/internal/adapter"
@@ -74,8 +78,10 @@ func Main(ctx context.Context, args []string) error {
 		}
 		env = append(env, "GOMODCACHE="+mc)
 	}
+	t0 := time.Now()
+	var tm Timings
 	p, err := Plan(ctx, Config{Go: *goBin, Dir: root, Packages: pkgs, GoPkg: *gopkg, Env: env, Flags: goflags,
-		Test: *test, TestFlags: testflags, Exclude: exclude})
+		Test: *test, TestFlags: testflags, Exclude: exclude, Timings: &tm})
 	if err != nil {
 		return err
 	}
@@ -86,9 +92,31 @@ func Main(ctx context.Context, args []string) error {
 	b = append(b, '\n')
 	if *out == "-" {
 		_, err = os.Stdout.Write(b)
+	} else {
+		err = os.WriteFile(*out, b, 0o644)
+	}
+	if err != nil {
 		return err
 	}
-	return os.WriteFile(*out, b, 0o644)
+	report(os.Stderr, p, &tm, time.Since(t0))
+	return nil
+}
+
+// report says on w what the plan holds, where planning's time went and its peak memory.
+func report(w io.Writer, p *plan.Plan, tm *Timings, total time.Duration) {
+	s := func(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+	tools := tm.Env + tm.List + tm.PkgConfig + tm.BuildN + tm.TestN + tm.CC
+	fmt.Fprintf(w, "dgd plan: %d packages, %d links, %d tests in %s: go env %s, go list %s, pkg-config %s, go build -n %s, go test -n %s, cc probes %s, the rest (parse, plan, write) %s",
+		len(p.Packages), len(p.Links), len(p.Tests), s(total), s(tm.Env), s(tm.List), s(tm.PkgConfig), s(tm.BuildN), s(tm.TestN), s(tm.CC), s(total-tools))
+	var self, children syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &self) == nil && syscall.Getrusage(syscall.RUSAGE_CHILDREN, &children) == nil {
+		unit := int64(1 << 10) // Maxrss is in KiB on Linux, in bytes on Darwin
+		if runtime.GOOS == "darwin" {
+			unit = 1 << 20
+		}
+		fmt.Fprintf(w, "; peak memory: dgd %d MiB, the largest go command %d MiB", int64(self.Maxrss)/unit, int64(children.Maxrss)/unit)
+	}
+	fmt.Fprintln(w)
 }
 
 // Config says what to plan.
@@ -109,6 +137,21 @@ type Config struct {
 	// Flags are build flags for go build (and, for those that select files, go list):
 	// -tags=a,b, -ldflags=..., -gcflags=..., -asmflags=..., -buildmode=...
 	Flags []string
+	// Timings, when not nil, gets how long each go command took.
+	Timings *Timings
+}
+
+// Timings are how long the go commands of one plan took.
+type Timings struct {
+	Env, List, PkgConfig, BuildN, TestN time.Duration
+	CC                                  time.Duration // the C compiler's probes of its flags
+}
+
+// timed runs f and adds how long it took to *d.
+func timed[T any](d *time.Duration, f func() (T, error)) (T, error) {
+	t0 := time.Now()
+	defer func() { *d += time.Since(t0) }()
+	return f()
 }
 
 // toolEnv are the variables of go env that cmd/go sets for the tools it runs (it sets all of
@@ -131,8 +174,17 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 	inv := func(verb string, args ...string) gocmd.Invocation {
 		return gocmd.Invocation{Go: cfg.Go, Verb: verb, Args: args, Env: env, Dir: cfg.Dir}
 	}
+	tm := cfg.Timings
+	if tm == nil {
+		tm = new(Timings)
+	}
+	run := func(d *time.Duration, i gocmd.Invocation) ([]byte, []byte, error) {
+		t0 := time.Now()
+		defer func() { *d += time.Since(t0) }()
+		return gocmd.Run(ctx, i)
+	}
 
-	o, _, err := gocmd.Run(ctx, inv("env", append([]string{"-json", "GOROOT", "GOMODCACHE", "GOVERSION", "CC", "CXX", "CGO_ENABLED", "GOMOD", "GOWORK", "PKG_CONFIG"}, toolEnv...)...))
+	o, _, err := run(&tm.Env, inv("env", append([]string{"-json", "GOROOT", "GOMODCACHE", "GOVERSION", "CC", "CXX", "CGO_ENABLED", "GOMOD", "GOWORK", "PKG_CONFIG"}, toolEnv...)...))
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +215,7 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 		modRoot = filepath.Dir(ge.GOMOD)
 	}
 
-	o, _, err = gocmd.Run(ctx, inv("list", adapter.ListArgs(gocmd.ListFlags(cfg.Flags), cfg.Packages, cfg.Test)...))
+	o, _, err = run(&tm.List, inv("list", adapter.ListArgs(gocmd.ListFlags(cfg.Flags), cfg.Packages, cfg.Test)...))
 	if err != nil {
 		if strings.Contains(err.Error(), "disabled by GOPROXY=off") {
 			err = fmt.Errorf("%w\na module is missing from the downloaded ones: vendorHash or dgd.lock is out of date with go.mod/go.sum (set vendorHash = \"\"; the error then prints the right one), or run `dgd lock`)", err)
@@ -184,13 +236,13 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 	}
 
 	pkgConfig := cmp.Or(firstWord(ge.PKG_CONFIG), "pkg-config")
-	answers, err := runPkgConfig(ctx, pkgConfig, pkgs, env)
+	answers, err := timed(&tm.PkgConfig, func() (map[string]cgo.PkgConfig, error) { return runPkgConfig(ctx, pkgConfig, pkgs, env) })
 	if err != nil {
 		return nil, err
 	}
 	opt := actions.Options{CC: firstWord(ge.CC), CXX: firstWord(ge.CXX), PkgConfig: pkgConfig}
-	script := func(verb string, args []string) (*actions.Plan, error) {
-		_, out, err := gocmd.Run(ctx, inv(verb, args...))
+	script := func(d *time.Duration, verb string, args []string) (*actions.Plan, error) {
+		_, out, err := run(d, inv(verb, args...))
 		if err != nil {
 			return nil, err
 		}
@@ -202,17 +254,21 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 	}
 	in := plan.Input{Packages: pkgs, TestMains: testMains, Env: stepEnv, PkgConfig: answers, GoVersion: ge.GOVERSION, GOROOT: ge.GOROOT, GOMODCACHE: ge.GOMODCACHE, ModRoot: modRoot}
 	if len(mains) > 0 {
-		if in.Actions, err = script("build", append(gocmd.BuildNFlags(filepath.Join(cache, "out"), cfg.Flags...), mains...)); err != nil {
+		if in.Actions, err = script(&tm.BuildN, "build", append(gocmd.BuildNFlags(filepath.Join(cache, "out"), cfg.Flags...), mains...)); err != nil {
 			return nil, err
 		}
 	}
 	if len(tested) > 0 {
-		if in.Tests, err = script("test", gocmd.TestNFlags(cfg.Flags, tested, cfg.TestFlags)); err != nil {
+		if in.Tests, err = script(&tm.TestN, "test", gocmd.TestNFlags(cfg.Flags, tested, cfg.TestFlags)); err != nil {
 			return nil, err
 		}
 	}
 	if ge.CGO_ENABLED == "1" {
-		in.CC = cgo.Probe(strings.Fields(ge.CC), env)
+		probe := cgo.Probe(strings.Fields(ge.CC), env)
+		in.CC = func(flag string) bool {
+			v, _ := timed(&tm.CC, func() (bool, error) { return probe(flag), nil })
+			return v
+		}
 	}
 	gopkg := cfg.GoPkg
 	if gopkg == "" {
