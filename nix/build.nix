@@ -252,8 +252,8 @@ in
           export PLAN=$TMPDIR/plan.json
           drv=$(nix-instantiate "$innerExprPath" 2>$TMPDIR/inst.log) || { cat $TMPDIR/inst.log >&2; exit 1; }
           t2=$(cut -d' ' -f1 /proc/uptime)
-          n=$(nix-store -qR "$drv" | grep -c -- '-gopkg-.*\.drv$' || true)
-          awk -v a=$t0 -v b=$t1 -v c=$t2 -v n=$n 'BEGIN { printf "dgd: planned in %.2f s, registered %d package derivations (+ links, tests) in %.2f s\n", b-a, n, c-b }' >&2
+          n=$(nix-store -qR "$drv" | grep -c -- '-gopkg-.*\.drv$\|-go-std-.*\.drv$' || true)
+          awk -v a=$t0 -v b=$t1 -v c=$t2 -v n=$n 'BEGIN { printf "dgd: planned in %.2f s, registered %d package and standard-library layer derivations (+ links, tests) in %.2f s\n", b-a, n, c-b }' >&2
           cp $drv $out
         '';
         passAsFile = [ "script" "innerExpr" "modulesFile" ];

@@ -91,7 +91,7 @@ let
   # earlier layer holds (H's the program does not use make no layer); the rest of the standard
   # library stays one derivation per package. It only changes with the Go version and the flags,
   # and a derivation costs Nix more than compiling most standard packages does (make drvcost),
-  # so this cuts yq's 370 derivations to 190. The same Go, flags and layers give the same
+  # so this cuts yq's 360 derivations to 158. The same Go, flags and layers give the same
   # derivations in every program. A layer runs its packages' steps in dependency order, as many
   # at once as it has cores, each as soon as the ones it imports are done; package P's files are
   # in the layer's outputs under P's store name.
