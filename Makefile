@@ -6,7 +6,7 @@ WITH_NIX := scripts/with-nix
 export GOPROXY ?= $(shell go env GOPROXY)
 export GOFLAGS :=
 
-.PHONY: demo test unit nix-examples e2e goldens matrix toolchains fuzz bench incremental drvcost
+.PHONY: demo test unit nix-examples e2e goldens matrix toolchains fuzz bench incremental drvcost scale
 
 demo:
 	$(WITH_NIX) nix-build -A examples.dep --arg useDynDrv true -o result-demo
@@ -41,6 +41,10 @@ fuzz:
 
 bench:
 	$(WITH_NIX) scripts/bench
+
+# how planning and registering derivations grow with the number of packages
+scale:
+	$(WITH_NIX) scripts/scale
 
 # what one derivation costs Nix here, apart from its work, under a few settings
 drvcost:
