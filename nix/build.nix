@@ -132,9 +132,8 @@ let
         fi
       '';
       contentAddressed = check fn "earlyCutoff" isBool "true or false" earlyCutoff;
-      stdLayers' = check fn "stdLayers" isBool "true or false" stdLayers;
     in { inherit tc name modcache lock moduleSource modulesFile planScript srcPath cgoOff ccInputs tools contentAddressed;
-      stdLayers = stdLayers'; };
+      stdLayers = check fn "stdLayers" isBool "true or false" stdLayers; };
 
   # The result: every main package's bin/ in one output, stripped unless dontStrip, then
   # postInstall. linkOf turns a prepared main package into a store path holding bin/<name>.

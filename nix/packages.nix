@@ -60,17 +60,18 @@ let
   # where importers find package d: its export data (@@dep:d@@) and its code (@@link:d@@)
   outOf = d: if layerOf ? ${d} then "${layers.${layerOf.${d}}.out}/${storeName d}" else "${packages.${d}.out}";
   linkOf = d: if layerOf ? ${d} then "${layers.${layerOf.${d}}.link}/${storeName d}" else "${packages.${d}.link}";
-  # the text of step st, for a derivation whose package files come from source
-  stepScript = st: source: replaceStrings
+  # the text of step st, for a derivation whose package files come from source; depOut and
+  # depLink say where the dependencies' outputs are
+  stepScript = { st, source ? null, depOut ? outOf, depLink ? linkOf }: replaceStrings
     ([ "@@goroot@@" "@@gotool@@" "@@src@@" ] ++ map (d: "@@dep:${d}@@") st.Deps ++ map (d: "@@link:${d}@@") st.Deps)
-    ([ goroot "${gotools}" (if source == null then "@@no-source@@" else "${source}") ] ++ map outOf st.Deps ++ map linkOf st.Deps)
+    ([ goroot "${gotools}" (if source == null then "@@no-source@@" else "${source}") ] ++ map depOut st.Deps ++ map depLink st.Deps)
     st.Script;
 
   # a step of the plan as a derivation
   step = { drvName, st, source ? null, extra ? { } }:
     tc.run ({
       name = drvName;
-      script = preamble + stepScript st source;
+      script = preamble + stepScript { inherit st source; };
       extraPath = if st.CC or false then [ tc.cc ] else [ ];
     } // extra // (if st.CC or false && ccInputs != [ ] then { inherit ccInputs; } else { }));
 
@@ -113,14 +114,13 @@ let
     let
       fn = m: "p_" + replaceStrings [ "/" "." "-" ] [ "_" "_" "_" ] m;
       inLayer = d: layerOf.${d} or null == h;
-      self = o: d: if inLayer d then "${builtins.placeholder o}/${storeName d}" else (if o == "out" then outOf d else linkOf d);
-      memberScript = m: let st = byPath.${m}; in replaceStrings
-        ([ "@@goroot@@" "@@gotool@@" ] ++ map (d: "@@dep:${d}@@") st.Deps ++ map (d: "@@link:${d}@@") st.Deps)
-        ([ goroot "${gotools}" ] ++ map (self "out") st.Deps ++ map (self "link") st.Deps) st.Script;
+      # a member's dependency in the layer: under the layer's own output
+      self = o: other: d: if inLayer d then "${builtins.placeholder o}/${storeName d}" else other d;
+      memberScript = m: stepScript { st = byPath.${m}; depOut = self "out" outOf; depLink = self "link" linkOf; };
       cc = any (m: byPath.${m}.CC or false) members;
       # members roughly after the members they import (genericClosure goes breadth-first from
       # the hub); only the order in which ready steps start depends on it
-      ordered = builtins.foldl' (a: m: [ m ] ++ a) [ ] members;
+      ordered = foldl' (a: m: [ m ] ++ a) [ ] members;
     in tc.run ({
       # named to sort before gopkg-*: Nix starts ready builds in the order of their names, and
       # the layers are on the critical path

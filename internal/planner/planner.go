@@ -147,11 +147,11 @@ type Timings struct {
 	CC                                  time.Duration // the C compiler's probes of its flags
 }
 
-// timed runs f and adds how long it took to *d.
-func timed[T any](d *time.Duration, f func() (T, error)) (T, error) {
+// track starts a clock; calling what it returns adds the time since to *d:
+// defer track(&d)().
+func track(d *time.Duration) func() {
 	t0 := time.Now()
-	defer func() { *d += time.Since(t0) }()
-	return f()
+	return func() { *d += time.Since(t0) }
 }
 
 // toolEnv are the variables of go env that cmd/go sets for the tools it runs (it sets all of
@@ -179,8 +179,7 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 		tm = new(Timings)
 	}
 	run := func(d *time.Duration, i gocmd.Invocation) ([]byte, []byte, error) {
-		t0 := time.Now()
-		defer func() { *d += time.Since(t0) }()
+		defer track(d)()
 		return gocmd.Run(ctx, i)
 	}
 
@@ -236,7 +235,9 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 	}
 
 	pkgConfig := cmp.Or(firstWord(ge.PKG_CONFIG), "pkg-config")
-	answers, err := timed(&tm.PkgConfig, func() (map[string]cgo.PkgConfig, error) { return runPkgConfig(ctx, pkgConfig, pkgs, env) })
+	stop := track(&tm.PkgConfig)
+	answers, err := runPkgConfig(ctx, pkgConfig, pkgs, env)
+	stop()
 	if err != nil {
 		return nil, err
 	}
@@ -266,8 +267,8 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 	if ge.CGO_ENABLED == "1" {
 		probe := cgo.Probe(strings.Fields(ge.CC), env)
 		in.CC = func(flag string) bool {
-			v, _ := timed(&tm.CC, func() (bool, error) { return probe(flag), nil })
-			return v
+			defer track(&tm.CC)()
+			return probe(flag)
 		}
 	}
 	gopkg := cfg.GoPkg
