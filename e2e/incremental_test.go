@@ -23,10 +23,10 @@ func copyDir(t *testing.T, src string) string {
 	return dst
 }
 
-// buildDir builds the module in dir with the named builder; extra is more Nix arguments.
-// The binaries are not stripped unless extra says dontStrip = false; pname is dir's name
-// unless extra gives one.
-func buildDir(t *testing.T, builder, dir, extra string) ([]string, string, error) {
+// buildDir builds the module in dir with the named builder; extra is more arguments of the
+// builder, nixArgs more of nix-build. The binaries are not stripped unless extra says
+// dontStrip = false; pname is dir's name unless extra gives one.
+func buildDir(t *testing.T, builder, dir, extra string, nixArgs ...string) ([]string, string, error) {
 	t.Helper()
 	if !strings.Contains(extra, "dontStrip") {
 		extra += " dontStrip = true;"
@@ -35,7 +35,7 @@ func buildDir(t *testing.T, builder, dir, extra string) ([]string, string, error
 		extra += fmt.Sprintf(" pname = %q;", filepath.Base(dir))
 	}
 	expr := fmt.Sprintf(`(import %s { }).%s { src = %s; %s }`, repo, builder, dir, extra)
-	return nixBuild(t, "-E", expr)
+	return nixBuild(t, append(nixArgs, "-E", expr)...)
 }
 
 // TestIncrementalEdit edits one function body in examples/packages/a and checks, from Nix's

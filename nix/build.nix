@@ -132,7 +132,7 @@ let
         fi
       '';
       contentAddressed = check fn "earlyCutoff" isBool "true or false" earlyCutoff;
-    in { inherit tc name modcache lock moduleSource modulesFile planScript srcPath cgoOff ccInputs tools contentAddressed;
+    in { inherit tc name modcache lock moduleSource modulesFile planScript srcPath cgoOff ccInputs tools contentAddressed dgd;
       stdLayers = check fn "stdLayers" isBool "true or false" stdLayers; };
 
   # The result: every main package's bin/ in one output, stripped unless dontStrip, then
@@ -150,10 +150,17 @@ let
       bins = linkOf p0;
       tc = p0.tc;
       dontStrip = check fn "dontStrip" isBool "true or false" (args.dontStrip or false);
+      # the result's cache output keeps what a rebuild reuses alive while it is a gc root: the
+      # planner, the plan, the toolchain, the module sources and every package's outputs
+      cacheRefs = [ "${p0.dgd}" "${tc.go}" "${tc.busybox}" ] ++ bins.cacheRefs;
       result = tc.run {
         name = if args ? version then "${pname}-${args.version}" else pname;
         extraPath = if dontStrip then [ ] else [ tc.bintools ];
+        outputs = [ "out" "cache" ];
+        inherit cacheRefs;
+        passAsFile = [ "cacheRefs" ];
         script = ''
+          tr ' ' '\n' < $cacheRefsPath | sort -u > $cache
           mkdir -p $out/bin
           cp -R ${bins}/bin/. $out/bin/
           chmod -R u+w $out/bin
@@ -166,7 +173,7 @@ let
       else result // {
         meta = check fn "meta" isAttrs "an attribute set" (args.meta or { });
         passthru = check fn "passthru" isAttrs "an attribute set" (args.passthru or { }) // {
-          unstripped = bins;
+          unstripped = if bins ? type then bins else bins.outPath;
           # buildWithIFD: the per-package derivations, links, tests and the plan
           inherit (bins.passthru or { packages = { }; links = [ ]; tests = { }; planDrv = null; }) packages links tests planDrv;
         };
@@ -194,7 +201,10 @@ in
       # the plan names buildInputs' store paths (cgo's -I and -L); the steps that use them
       # take them as inputs (ccInputs), so the plan's own references can go
       built = fromPlan p (builtins.fromJSON (builtins.unsafeDiscardStringContext (builtins.readFile planDrv)));
-    in built.bins // { passthru = { inherit planDrv; inherit (built) packages links tests; }; });
+    in built.bins // {
+      cacheRefs = [ "${planDrv}" ] ++ built.cacheRefs;
+      passthru = { inherit planDrv; inherit (built) packages links tests; };
+    });
 
   # Dynamic derivations: a text-hashed, content-addressed producer runs the planner and, with
   # recursive-nix, one nix-instantiate that registers every per-package .drv at once; its output
@@ -238,6 +248,9 @@ in
         PATH = concatStringsSep ":" ([ "${tc.busybox}/bin" "${tc.innerNix}/bin" ] ++ map (t: "${t}/bin") ((if p.cgoOff then [ ] else [ tc.cc ]) ++ p.tools));
         inherit (p) ccInputs;
         requiredSystemFeatures = [ "recursive-nix" ];
+        # local, where Nix has a build slot (max-jobs > 0): it is cheap, and Nix 2.34's remote
+        # builds copy back only a derivation's outputs, not the .drv files this one's refers to
+        preferLocalBuild = true;
         __contentAddressed = true;
         outputHashMode = "text";
         outputHashAlgo = "sha256";
@@ -257,5 +270,9 @@ in
         '';
         passAsFile = [ "script" "innerExpr" "modulesFile" ];
       };
-    in builtins.outputOf producer.outPath "out") args;
+    in {
+      outPath = builtins.outputOf producer.outPath "out";
+      # the producer's output (the .drv files) and bins' list of every package output
+      cacheRefs = [ "${producer}" (builtins.outputOf producer.outPath "cache") "${tc.innerNix}" ];
+    }) args;
 }

@@ -184,16 +184,26 @@ let
     };
   }) (plan.Tests or [ ]));
 
+  # every output of every derivation above, and the module sources: what a rebuild reuses
+  outputsOf = d: map (o: d.${o}.outPath) (d.outputs or [ "out" ]);
+  cacheRefs = builtins.concatMap outputsOf (builtins.attrValues (packages // layers) ++ links ++ [ gotools ]
+    ++ builtins.concatMap (t: [ t.link t.run ]) (builtins.attrValues tests))
+    ++ map toString (builtins.attrValues modules);
+
   # every program's bin/, once every test has passed; a single program without tests is its
-  # link's output already (one derivation fewer on the way from an edit to the result)
+  # link's output already (one derivation fewer on the way from an edit to the result). Its
+  # cache output lists cacheRefs (the result's cache output refers to it: dynamic derivations).
   bins = if bareLink && builtins.length links == 1 && tests == { } then builtins.head links else tc.run {
-    inherit name;
+    inherit name cacheRefs;
+    outputs = [ "out" "cache" ];
+    passAsFile = [ "cacheRefs" ];
     script = ''
       mkdir -p $out/bin
+      tr ' ' '\n' < $cacheRefsPath | sort -u > $cache
     '' + concatStringsSep "" (map (l: "cp -R ${l}/bin/. $out/bin/\n") links)
       + concatStringsSep "" (map (t: "# passed: ${tests.${t}.run}\n") (attrNames tests));
   };
 in
 {
-  inherit packages links tests bins modules gotools layers;
+  inherit packages links tests bins modules gotools layers cacheRefs;
 }

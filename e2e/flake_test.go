@@ -1,0 +1,96 @@
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// hostFlake is scripts/with-nix's host toolchain set as a flake: the nixpkgs the tests give
+// dgd's flake (no network, no nixpkgs here).
+func hostFlake(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join(filepath.Dir(os.Getenv("DGD_HOST_PKGS")), "host-flake")
+	if _, err := os.Stat(filepath.Join(p, "flake.nix")); err != nil {
+		t.Fatalf("no host flake (%v): run the tests through scripts/with-nix (make test)", err)
+	}
+	return "path:" + p
+}
+
+// nixCmd runs nix with args in dir and returns what it printed on stdout.
+func nixCmd(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("nix", args...)
+	cmd.Dir = dir
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("nix %s: %v\n%s", strings.Join(args, " "), err, errb.String())
+	}
+	return out.String()
+}
+
+// TestFlake evaluates dgd's flake in pure mode, offline: nix flake check (the examples built
+// both ways and run), the dgd CLI through nix run, and a user's flake that takes dgd as an
+// input (nixpkgs through follows) and builds a program with lib.<system>.buildWithIFD,
+// lib.<system>.buildWithDynDrv and the overlay's dgdLib; each binary is go build's.
+func TestFlake(t *testing.T) {
+	requireNix(t)
+	nixpkgs := hostFlake(t)
+	self := "git+file://" + repo // the files git tracks, as a user's clone has them
+	noLock := []string{"--no-write-lock-file", "--override-input", "nixpkgs", nixpkgs}
+
+	nixCmd(t, repo, append([]string{"flake", "check", self}, noLock...)...)
+
+	mod := writeModule(t, map[string]string{"go.mod": goMod,
+		"main.go": "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"Hello, DGD!\") }\n"})
+	plan := filepath.Join(t.TempDir(), "plan.json")
+	nixCmd(t, repo, append([]string{"run", self + "#dgd"}, append(noLock, "--", "plan", "-C", mod, "-o", plan, ".")...)...)
+	if b, err := os.ReadFile(plan); err != nil || !bytes.Contains(b, []byte(`"example.com/m"`)) {
+		t.Errorf("nix run .#dgd -- plan: the plan lacks the main package (%v):\n%.500s", err, b)
+	}
+
+	system := strings.TrimSpace(nixCmd(t, repo, "eval", "--raw", "--impure", "--expr", "builtins.currentSystem"))
+	flake := fmt.Sprintf(`{
+  inputs.dgd.url = %q;
+  inputs.nixpkgs.url = %q;
+  inputs.dgd.inputs.nixpkgs.follows = "nixpkgs";
+  outputs = { self, dgd, nixpkgs }:
+    let
+      system = %q;
+      args = { src = ./.; pname = "m"; dontStrip = true; };
+      pkgs = nixpkgs.legacyPackages.${system};
+      withOverlay = pkgs // dgd.overlays.default withOverlay pkgs;
+    in {
+      packages.${system} = {
+        ifd = dgd.lib.${system}.buildWithIFD args;
+        dyndrv = dgd.lib.${system}.buildWithDynDrv args;
+        overlay = withOverlay.dgdLib.buildWithIFD args;
+        cli = withOverlay.dgd;
+      };
+    };
+}
+`, self, nixpkgs, system)
+	if err := os.WriteFile(filepath.Join(mod, "flake.nix"), []byte(flake), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := goBuild(t, mod, ".", nil)
+	for _, attr := range []string{"ifd", "dyndrv", "overlay"} {
+		out := strings.TrimSpace(nixCmd(t, mod, "build", "--no-link", "--print-out-paths", "--no-write-lock-file", "path:"+mod+"#"+attr))
+		got, err := os.ReadFile(filepath.Join(out, "bin", "m"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: %s/bin/m differs from go build -trimpath", attr, out)
+		}
+	}
+	cli := strings.TrimSpace(nixCmd(t, mod, "build", "--no-link", "--print-out-paths", "--no-write-lock-file", "path:"+mod+"#cli"))
+	if _, err := os.Stat(filepath.Join(cli, "bin", "dgd")); err != nil {
+		t.Errorf("the overlay's dgd: %v", err)
+	}
+}

@@ -1,0 +1,104 @@
+package e2e
+
+import (
+	"net"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// loopbackBuilders starts n remote builders on loopback (scripts/loopback-builder: an OpenSSH
+// server on a free port of 127.0.0.1, one chroot store each) and returns Nix's builders
+// setting; the server stops when the test ends.
+func loopbackBuilders(t *testing.T, n int) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	dir := t.TempDir()
+	script := filepath.Join(repo, "scripts", "loopback-builder")
+	t.Cleanup(func() {
+		if out, err := exec.Command(script, "stop", dir).CombinedOutput(); err != nil {
+			t.Errorf("loopback-builder stop: %v\n%s", err, out)
+		}
+		exec.Command("chmod", "-R", "u+w", dir).Run()
+	})
+	out, err := exec.Command(script, "start", dir, strconv.Itoa(port), strconv.Itoa(n)).Output()
+	if err != nil {
+		t.Fatalf("loopback-builder start: %v\n%s", err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+var remoteRE = regexp.MustCompile(`building '/nix/store/[a-z0-9]{32}-([^']+)\.drv' on '([^']+)'`)
+
+// builtOn maps each machine Nix reports building on (its store URI) to the names of the
+// derivations it built there.
+func builtOn(log string) map[string][]string {
+	on := map[string][]string{}
+	for _, m := range remoteRE.FindAllStringSubmatch(log, -1) {
+		on[m[2]] = append(on[m[2]], m[1])
+	}
+	for _, names := range on {
+		sort.Strings(names)
+	}
+	return on
+}
+
+// TestRemoteBuilders builds a program in an empty local store that may not build anything
+// itself (max-jobs = 0): every derivation (the planner's IFD, the module downloads, the
+// standard library layers, the packages, the link) is built by two remote builders over ssh-ng
+// on loopback, and the binary is go build's. Then buildWithDynDrv in the same store, with one
+// local build slot: its producer (preferLocalBuild: Nix 2.34 copies back a remote build's
+// outputs, not the .drv files the producer's output refers to) builds locally, the rest
+// remotely.
+func TestRemoteBuilders(t *testing.T) {
+	requireNix(t)
+	builders := loopbackBuilders(t, 2)
+	local := newStore(t)
+	dir := cacheModule(t)
+	for _, tc := range []struct {
+		builder, maxJobs string
+		local            []string // the derivations built locally
+	}{
+		{"buildWithIFD", "0", nil},
+		{"buildWithDynDrv", "1", []string{"dep.drv"}},
+	} {
+		t.Run(tc.builder, func(t *testing.T) {
+			local.opts = []string{"--option", "builders", builders, "--option", "max-jobs", tc.maxJobs}
+			out, log, took := local.build(t, tc.builder, dir)
+			checkBinary(t, out, dir, "built remotely")
+			on := builtOn(log)
+			remote := map[string]bool{}
+			for m, names := range on {
+				if !strings.HasPrefix(m, "ssh-ng://root@127.0.0.1:") {
+					t.Errorf("built on %s, want only the loopback builders", m)
+				}
+				for _, n := range names {
+					remote[n] = true
+				}
+				t.Logf("%s: %d derivations", m, len(names))
+			}
+			var here []string
+			for _, n := range built(log) {
+				if !remote[n] {
+					here = append(here, n)
+				}
+			}
+			if strings.Join(here, " ") != strings.Join(tc.local, " ") {
+				t.Errorf("built locally %v, want %v\nlog:\n%s", here, tc.local, log)
+			}
+			if len(remote) == 0 {
+				t.Errorf("nothing was built remotely")
+			}
+			t.Logf("%d derivations built remotely on %d machines, %d locally, in %.1f s", len(remote), len(on), len(here), took.Seconds())
+		})
+	}
+}
