@@ -11,20 +11,6 @@ import (
 	"testing"
 )
 
-// nixIn runs a nix command (nix-build, nix-store, ...) on store s and returns its stdout and
-// stderr.
-func (s *store) nix(t *testing.T, name string, args ...string) (string, string) {
-	t.Helper()
-	cmd := exec.Command(name, append([]string{"--store", s.root}, args...)...)
-	cmd.Dir = repo
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, errb.String())
-	}
-	return out.String(), errb.String()
-}
-
 var storeNameRE = regexp.MustCompile(`/nix/store/[a-z0-9]{32}-(\S+)`)
 
 // TestGarbageCollection builds a program in an empty store with gc roots for its result and
