@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,14 +23,8 @@ func hostFlake(t *testing.T) string {
 // nixCmd runs nix with args in dir and returns what it printed on stdout.
 func nixCmd(t *testing.T, dir string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command("nix", args...)
-	cmd.Dir = dir
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("nix %s: %v\n%s", strings.Join(args, " "), err, errb.String())
-	}
-	return out.String()
+	out, _ := runNix(t, dir, "nix", args...)
+	return out
 }
 
 // TestFlake evaluates dgd's flake in pure mode, offline: nix flake check (the examples built

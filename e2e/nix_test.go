@@ -43,6 +43,20 @@ func nixBuild(t *testing.T, args ...string) ([]string, string, error) {
 	return strings.Fields(out.String()), errb.String(), err
 }
 
+// runNix runs a nix command (nix, nix-build, nix-store, ...) in dir and returns its stdout
+// and stderr; the test fails when the command does.
+func runNix(t *testing.T, dir, name string, args ...string) (string, string) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, errb.String())
+	}
+	return out.String(), errb.String()
+}
+
 var buildingRE = regexp.MustCompile(`building '/nix/store/[a-z0-9]{32}-([^']+)\.drv'`)
 
 // built lists the names of the derivations Nix reports building, sorted, without repeats.

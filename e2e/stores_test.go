@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -45,14 +44,7 @@ func (s *store) build(t *testing.T, builder, dir string) (string, string, time.D
 // stderr.
 func (s *store) nix(t *testing.T, name string, args ...string) (string, string) {
 	t.Helper()
-	cmd := exec.Command(name, append([]string{"--store", s.root}, args...)...)
-	cmd.Dir = repo
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, errb.String())
-	}
-	return out.String(), errb.String()
+	return runNix(t, repo, name, append([]string{"--store", s.root}, args...)...)
 }
 
 var substitutedRE = regexp.MustCompile(`copying path '/nix/store/[a-z0-9]{32}-([^']+)' from '[a-z]+://`)
