@@ -23,7 +23,7 @@ func hostFlake(t *testing.T) string {
 // nixCmd runs nix with args in dir and returns what it printed on stdout.
 func nixCmd(t *testing.T, dir string, args ...string) string {
 	t.Helper()
-	out, _ := runNix(t, dir, "nix", args...)
+	out, _ := commandOutput(t, dir, "nix", args...)
 	return out
 }
 

@@ -45,7 +45,7 @@ func nixBuild(t *testing.T, args ...string) ([]string, string, error) {
 
 // runNix runs a nix command (nix, nix-build, nix-store, ...) in dir and returns its stdout
 // and stderr; the test fails when the command does.
-func runNix(t *testing.T, dir, name string, args ...string) (string, string) {
+func commandOutput(t *testing.T, dir, name string, args ...string) (string, string) {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir

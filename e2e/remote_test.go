@@ -30,11 +30,8 @@ func loopbackBuilders(t *testing.T, n int) string {
 		}
 		exec.Command("chmod", "-R", "u+w", dir).Run()
 	})
-	out, err := exec.Command(script, "start", dir, strconv.Itoa(port), strconv.Itoa(n)).Output()
-	if err != nil {
-		t.Fatalf("loopback-builder start: %v\n%s", err, out)
-	}
-	return strings.TrimSpace(string(out))
+	out, _ := commandOutput(t, repo, script, "start", dir, strconv.Itoa(port), strconv.Itoa(n))
+	return strings.TrimSpace(out)
 }
 
 var remoteRE = regexp.MustCompile(`building '/nix/store/[a-z0-9]{32}-([^']+)\.drv' on '([^']+)'`)

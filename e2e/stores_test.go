@@ -44,7 +44,7 @@ func (s *store) build(t *testing.T, builder, dir string) (string, string, time.D
 // stderr.
 func (s *store) nix(t *testing.T, name string, args ...string) (string, string) {
 	t.Helper()
-	return runNix(t, repo, name, append([]string{"--store", s.root}, args...)...)
+	return commandOutput(t, repo, name, append([]string{"--store", s.root}, args...)...)
 }
 
 var substitutedRE = regexp.MustCompile(`copying path '/nix/store/[a-z0-9]{32}-([^']+)' from '[a-z]+://`)
