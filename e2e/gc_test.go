@@ -1,10 +1,8 @@
 package e2e
 
 import (
-	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -26,9 +24,7 @@ func TestGarbageCollection(t *testing.T) {
 	if err != nil {
 		t.Fatalf("dgd: %v\n%s", err, log)
 	}
-	if out, err := exec.Command("nix", "copy", "--no-check-sigs", "--to", s.root, outs[0]).CombinedOutput(); err != nil {
-		t.Fatalf("nix copy dgd: %v\n%s", err, out)
-	}
+	commandOutput(t, repo, "nix", "copy", "--no-check-sigs", "--to", s.root, outs[0])
 	roots := t.TempDir()
 	s.nix(t, "nix-store", "--realise", outs[0], "--add-root", filepath.Join(roots, "dgd"))
 	dir := copyDir(t, filepath.Join(repo, "examples", "packages"))
@@ -43,10 +39,7 @@ func TestGarbageCollection(t *testing.T) {
 				t.Helper()
 				out, log := s.nix(t, "nix-build", "-E", expr, "-o", result)
 				paths := strings.Fields(out)
-				bin := filepath.Join(s.root, paths[0], "bin", "packages")
-				if got, err := os.ReadFile(bin); err != nil || !bytes.Equal(got, goBuild(t, dir, ".", nil)) {
-					t.Errorf("%s differs from go build -trimpath (%v)", bin, err)
-				}
+				checkBinary(t, filepath.Join(s.root, paths[0], "bin", "packages"), dir, builder)
 				return paths[0], built(log)
 			}
 			first, _ := build()

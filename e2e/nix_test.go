@@ -43,8 +43,8 @@ func nixBuild(t *testing.T, args ...string) ([]string, string, error) {
 	return strings.Fields(out.String()), errb.String(), err
 }
 
-// runNix runs a nix command (nix, nix-build, nix-store, ...) in dir and returns its stdout
-// and stderr; the test fails when the command does.
+// commandOutput runs a command (nix, nix-build, nix-store, a script that runs them) in dir
+// and returns its stdout and stderr; the test fails, with the stderr, when the command does.
 func commandOutput(t *testing.T, dir, name string, args ...string) (string, string) {
 	t.Helper()
 	cmd := exec.Command(name, args...)

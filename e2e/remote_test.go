@@ -71,7 +71,7 @@ func TestRemoteBuilders(t *testing.T) {
 		t.Run(tc.builder, func(t *testing.T) {
 			local.opts = []string{"--option", "builders", builders, "--option", "max-jobs", tc.maxJobs}
 			out, log, took := local.build(t, tc.builder, dir)
-			checkBinary(t, out, dir, "built remotely")
+			checkBinary(t, filepath.Join(out, "bin", "dep"), dir, "built remotely")
 			on := builtOn(log)
 			remote := map[string]bool{}
 			for m, names := range on {

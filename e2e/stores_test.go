@@ -141,10 +141,10 @@ func editGreet(t *testing.T, dir string) {
 	}
 }
 
-// checkBinary checks that the program at out/bin/dep is go build's and prints the greeting.
-func checkBinary(t *testing.T, out, dir, what string) {
+// checkBinary checks that the program bin is go build's of the module in dir and prints the
+// greeting.
+func checkBinary(t *testing.T, bin, dir, what string) {
 	t.Helper()
-	bin := filepath.Join(out, "bin", "dep")
 	got, err := os.ReadFile(bin)
 	if err != nil {
 		t.Fatal(err)
@@ -188,12 +188,12 @@ func TestBinaryCache(t *testing.T) {
 			dir := cacheModule(t)
 
 			outA, logA, tookA := a.build(t, tc.builder, dir)
-			checkBinary(t, outA, dir, "A")
+			checkBinary(t, filepath.Join(outA, "bin", "dep"), dir, "A")
 			builtA := built(logA)
 
 			b := newStore(t, "--option", "substituters", "file://"+cache, "--option", "trusted-public-keys", pk)
 			outB, logB, tookB := b.build(t, tc.builder, dir)
-			checkBinary(t, outB, dir, "B")
+			checkBinary(t, filepath.Join(outB, "bin", "dep"), dir, "B")
 			if got := built(logB); len(got) != 0 {
 				t.Errorf("B built %d derivations, want none (all in the cache): %v\nlog:\n%s", len(got), got, logB)
 			}
@@ -211,7 +211,7 @@ func TestBinaryCache(t *testing.T) {
 				store *store
 			}{{"B", b}, {"C (empty)", c}} {
 				out, log, took := s.store.build(t, tc.builder, dir)
-				checkBinary(t, out, dir, s.name+" after the edit")
+				checkBinary(t, filepath.Join(out, "bin", "dep"), dir, s.name+" after the edit")
 				if got := built(log); strings.Join(got, " ") != strings.Join(want, " ") {
 					t.Errorf("after the edit, %s built %v, want %v\nlog:\n%s", s.name, got, want, log)
 				}
