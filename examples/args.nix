@@ -29,4 +29,10 @@ builtins.mapAttrs (_: a: { dontStrip = true; } // a) {
   # tests (doCheck is on by default): internal and external tests, testdata/, HOME, loopback
   tested = { src = ./tested; checkFlags = [ "-short" "-v" ]; };
   embed = { src = ./embed; };
+  # a module path with a major version (example.com/majorv2/v2) and tests in its root package;
+  # checkFlags with a | (nixpkgs' idiom for skipping several tests); a test that reads a file
+  # elsewhere in the module (go test runs in the whole source tree)
+  majorv2 = { src = ./majorv2; checkFlags = [ "-skip=^TestSkippedA$|^TestSkippedB$" ]; };
+  # a profile for profile-guided optimisation (default.pgo, go build's -pgo=auto)
+  pgo = { src = ./pgo; };
 }

@@ -76,11 +76,17 @@ let
       src' = check fn "src" (v: isPath v || isString v || isAttrs v) "a path or a store path" src;
       srcRoot = if isAttrs src' then "${src'}" else src';
       srcPath = if check fn "modRoot" isString "a string" modRoot == "." then srcRoot else "${srcRoot}/${modRoot}";
-      goflags = (if check fn "allowGoReference" isBool "true or false" allowGoReference then [ "-trimpath=false" ] else [ ])
+      # where the tests run: the whole source tree (a local path without .git), as go test and
+      # buildGoModule's checkPhase run them
+      testTree = if isPath src' then builtins.path { path = src'; name = "source"; filter = path: type: baseNameOf path != ".git"; } else srcRoot;
+      testDir = if modRoot == "." then "" else "${modRoot}/";
+      # GOFLAGS first: as in buildGoModule, where it is the environment, the explicit flags
+      # (ldflags, tags, allowGoReference) come later on go's command line and win
+      goflags = (if isString GOFLAGS then builtins.filter (f: isString f && f != "") (builtins.split " " GOFLAGS)
+            else check fn "GOFLAGS" (isListOf isString) "a list of strings" GOFLAGS)
+        ++ (if check fn "allowGoReference" isBool "true or false" allowGoReference then [ "-trimpath=false" ] else [ ])
         ++ (if check fn "ldflags" (isListOf isString) "a list of strings" ldflags == [ ] then [ ] else [ "-ldflags=${concatStringsSep " " ldflags}" ])
-        ++ (if check fn "tags" (isListOf isString) "a list of strings" tags == [ ] then [ ] else [ "-tags=${concatStringsSep "," tags}" ])
-        ++ (if isString GOFLAGS then builtins.filter (f: isString f && f != "") (builtins.split " " GOFLAGS)
-            else check fn "GOFLAGS" (isListOf isString) "a list of strings" GOFLAGS);
+        ++ (if check fn "tags" (isListOf isString) "a list of strings" tags == [ ] then [ ] else [ "-tags=${concatStringsSep "," tags}" ]);
       name = if pname != null then pname
         else if subPackages != null then baseNameOf (builtins.head subPackages)
         else stripHash (baseNameOf (toString srcPath));
@@ -132,12 +138,31 @@ let
         fi
       '';
       contentAddressed = check fn "earlyCutoff" isBool "true or false" earlyCutoff;
-    in { inherit tc name modcache lock moduleSource modulesFile planScript srcPath cgoOff ccInputs tools contentAddressed dgd;
+    in { inherit tc name modcache lock moduleSource modulesFile planScript srcPath testTree testDir cgoOff ccInputs tools contentAddressed dgd;
       stdLayers = check fn "stdLayers" isBool "true or false" stdLayers; };
+
+  # buildGoModule's two forms: the arguments as a set, or as a function of the final
+  # arguments (`finalAttrs: { ... }`, the fixed point of lib.extendMkDerivation, with
+  # finalAttrs.finalPackage the result). The result's overrideAttrs adds a layer as
+  # mkDerivation's does (`prev: { ... }` or `final: prev: { ... }`), so that overriding
+  # version re-stamps an ldflag written with finalAttrs.version; override (a set, or a function
+  # of the previous arguments) changes arguments the same way (go, innerNix, ...).
+  build = fn: linkOf: argsOrFn: extensible fn linkOf argsOrFn [ ];
+  extensible = fn: linkOf: base: layers:
+    let
+      layer = f: final: prev: let x = f prev; in if builtins.isFunction x then f final prev else x;
+      argsOf = final: builtins.foldl' (prev: f: prev // layer f final prev)
+        (if builtins.isFunction base then base final else check fn "the argument" isAttrs "an attribute set or a function finalAttrs: { ... }" base) layers;
+      final = argsOf (final // { finalPackage = result; });
+      result = build1 fn linkOf final // {
+        overrideAttrs = f: extensible fn linkOf base (layers ++ [ f ]);
+        override = f: extensible fn linkOf base (layers ++ [ (prev: if builtins.isFunction f then f prev else f) ]);
+      };
+    in result;
 
   # The result: every main package's bin/ in one output, stripped unless dontStrip, then
   # postInstall. linkOf turns a prepared main package into a store path holding bin/<name>.
-  build = fn: linkOf: args:
+  build1 = fn: linkOf: args:
     let
       unknown = builtins.filter (a: !(arguments ? ${a})) (attrNames args);
       subs = if args ? subPackages then
@@ -183,6 +208,7 @@ let
     inherit (p) tc name moduleSource ccInputs contentAddressed stdLayers;
     bareLink = true;
     inherit plan;
+    inherit (p) testTree testDir;
     src = p.srcPath;
   };
 in
@@ -230,6 +256,8 @@ in
             inherit tc plan;
             name = "${p.name}";
             src = ${sp p.srcPath};
+            testTree = ${sp "${p.testTree}"};
+            testDir = ${toJSON p.testDir};
             moduleSource = import ${nixDir}/module-source.nix {
               modcache = ${if p.modcache == null then "null" else sp "${p.modcache}"};
               lockModules = ${if p.lock == null then "null" else "{ " + concatStringsSep " " (map (mv: "${toJSON mv} = ${sp "${p.lock.modules.${mv}}"};") (attrNames p.lock.modules)) + " }"};

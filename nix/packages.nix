@@ -5,6 +5,8 @@
 , src         # the main module's root (a path, or a store path string)
 , moduleSource # "path@version" -> dir -> the module's files (module-source.nix)
 , name        # the name of the derivation that collects the programs
+, testTree ? src # the whole source tree, where the tests run (as go test does)
+, testDir ? ""   # the main module's root in testTree ("" or "DIR/")
 , ccInputs ? [ ] # what the C compiler reads besides its own: buildInputs (headers, libraries)
 , contentAddressed ? true # package derivations content-addressed: early cutoff
 , stdLayers ? true # the standard library in a few derivations (below), not one per package
@@ -104,7 +106,7 @@ let
   });
   layerMembers = (foldl' (acc: h:
     if !stdLayers || !(byPath ? ${h}) || !(byPath.${h}.Standard or false) then acc
-    else let members = filter (m: !(acc.taken ? ${m})) (closure h); in {
+    else let members = filter (m: !(acc.taken ? ${m}) && byPath.${m}.Standard or false) (closure h); in {
       taken = acc.taken // listToAttrs (map (m: { name = m; value = h; }) members);
       list = acc.list ++ [ { inherit h members; } ];
     }) { taken = { }; list = [ ]; } hubs);
@@ -164,22 +166,17 @@ let
 
   links = map (l: step { drvName = "golink-" + storeName l.Binary; st = l; }) plan.Links;
 
-  # a test package's own directory: its files and testdata/, where go test runs the test
-  testSource = t: dirSource {
-    dir = t.Dir;
-    name = "gotestsrc-" + storeName t.ImportPath;
-    keep = rel: type: type != "directory" && builtins.match ".*/.*" rel == null
-      || rel == "testdata" || substring 0 9 rel == "testdata/";
-  };
-
-  # per tested package: the test binary's link, and its run (which fails when a test fails)
+  # per tested package: the test binary's link, and its run (which fails when a test fails) in
+  # the package's directory of the whole source tree, as go test runs it: tests read files
+  # anywhere in the tree (../testdata, another package's files); the binary links only what
+  # the package imports
   tests = listToAttrs (map (t: {
     name = t.ImportPath;
     value = rec {
       link = step { drvName = "gotest-" + storeName t.ImportPath; st = t.Link; };
       run = tc.run {
         name = "gotest-run-" + storeName t.ImportPath;
-        script = replaceStrings [ "@@test@@" "@@src@@" ] [ "${link}" "${testSource t}" ] t.Run.Script;
+        script = replaceStrings [ "@@test@@" "@@tree@@" "@@dir@@" ] [ "${link}" "${testTree}" (shellQuote (testDir + t.Dir)) ] t.Run.Script;
       };
     };
   }) (plan.Tests or [ ]));

@@ -15,12 +15,17 @@
 //     byte, without the newline the shell parser needs.
 //   - The directory of the last `cd` is printed as `.` where a token starts with it; Parse
 //     expands such tokens back to absolute paths when that directory is a real one.
+//   - go test prints the run of a test binary as its arguments joined by spaces, unquoted
+//     (`$WORK/b001/x.test -test.skip=^A$|^B$`): such a line is not shell, so Parse takes it
+//     apart by its spaces instead of parsing it (the planner refuses test flags with a space
+//     or a newline, whose boundaries that loses).
 package actions
 
 import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -37,7 +42,7 @@ const (
 	Copy                      // cp SRC DST
 	Move                      // mv SRC DST
 	Remove                    // rm -rf DIR
-	Tool                      // a Go tool: compile, asm, cgo, link, pack, buildid
+	Tool                      // a Go tool: compile, asm, cgo, link, pack, buildid, preprofile
 	CC                        // the C (or C++) compiler
 	Probe                     // CC FLAG ... || true: cmd/go asking whether CC supports FLAG
 	TestRun                   // $WORK/bNNN/PKG.test -test.FLAG...: go test running a test binary
@@ -87,9 +92,12 @@ const (
 // TestBinaryRE matches the test binary that `go test -n` links and runs.
 var TestBinaryRE = regexp.MustCompile(`^\$WORK/b[0-9]+/[^/]+\.test$`)
 
+// testRunLineRE matches a line of go test -n that runs a test binary (printed unquoted).
+var testRunLineRE = regexp.MustCompile(`^\$WORK/b[0-9]+/[^/ ]+\.test( |$)`)
+
 // Parse parses script, the standard error of `go build -n`; name is used in error messages.
 func Parse(name string, script []byte, opt Options) (*Script, error) {
-	src, origLine, trimmed := fixHeredocs(script)
+	src, origLine, trimmed, runs := fixHeredocs(script)
 	f, err := syntax.NewParser(syntax.Variant(syntax.LangPOSIX)).Parse(bytes.NewReader(src), name)
 	if err != nil {
 		if pe, ok := err.(syntax.ParseError); ok {
@@ -99,7 +107,17 @@ func Parse(name string, script []byte, opt Options) (*Script, error) {
 	}
 	p := &parser{name: name, src: src, lines: bytes.Split(src, []byte("\n")), origLine: origLine, trimmed: trimmed, opt: opt}
 	s := &Script{}
+	// the test runs, taken out of the shell source, go back between the statements around them
+	addRuns := func(before int) {
+		for len(runs) > 0 && runs[0].Line < before {
+			r := runs[0]
+			r.Dir = p.dir
+			s.Cmds = append(s.Cmds, r)
+			runs = runs[1:]
+		}
+	}
 	for _, st := range f.Stmts {
+		addRuns(p.line(st))
 		c, err := p.stmt(st)
 		if err != nil {
 			return nil, err
@@ -108,13 +126,15 @@ func Parse(name string, script []byte, opt Options) (*Script, error) {
 			s.Cmds = append(s.Cmds, *c)
 		}
 	}
+	addRuns(math.MaxInt)
 	return s, nil
 }
 
-// fixHeredocs puts a heredoc terminator glued to the end of a line on a line of its own. It
-// returns the new source, the original line of each new line, and the (new) lines starting a
-// heredoc whose body's last newline is not part of the content.
-func fixHeredocs(script []byte) (src []byte, origLine map[uint]int, trimmed map[uint]bool) {
+// fixHeredocs puts a heredoc terminator glued to the end of a line on a line of its own, and
+// takes out the lines that run a test binary (an empty line stands in for each). It returns the
+// new source, the original line of each new line, the (new) lines starting a heredoc whose
+// body's last newline is not part of the content, and the test runs.
+func fixHeredocs(script []byte) (src []byte, origLine map[uint]int, trimmed map[uint]bool, runs []Cmd) {
 	lines := strings.SplitAfter(string(script), "\n")
 	origLine, trimmed = map[uint]int{}, map[uint]bool{}
 	var b strings.Builder
@@ -124,6 +144,9 @@ func fixHeredocs(script []byte) (src []byte, origLine map[uint]int, trimmed map[
 	for i, l := range lines {
 		body := strings.TrimSuffix(l, "\n")
 		switch {
+		case !inDoc && testRunLineRE.MatchString(body):
+			emit("\n", i+1)
+			runs = append(runs, Cmd{Line: i + 1, Kind: TestRun, Args: strings.Split(body, " ")})
 		case !inDoc:
 			emit(l, i+1)
 			inDoc = strings.HasPrefix(body, "cat >") && strings.Contains(body, heredocStart)
@@ -141,7 +164,7 @@ func fixHeredocs(script []byte) (src []byte, origLine map[uint]int, trimmed map[
 		}
 	}
 	origLine[n+1] = len(lines) + 1
-	return []byte(b.String()), origLine, trimmed
+	return []byte(b.String()), origLine, trimmed, runs
 }
 
 type parser struct {
@@ -198,7 +221,7 @@ func (p *parser) isCC(w string) bool {
 	return w != "" && (w == p.opt.CC || w == p.opt.CXX)
 }
 
-var toolRE = regexp.MustCompile(`/pkg/tool/[a-z0-9]+_[a-z0-9]+/(compile|asm|cgo|link|pack|buildid)$`)
+var toolRE = regexp.MustCompile(`/pkg/tool/[a-z0-9]+_[a-z0-9]+/(compile|asm|cgo|link|pack|buildid|preprofile)$`)
 
 func (p *parser) call(st *syntax.Stmt, x *syntax.CallExpr) (*Cmd, error) {
 	c := &Cmd{Line: p.line(st), Dir: p.dir}
@@ -275,8 +298,6 @@ func (p *parser) call(st *syntax.Stmt, x *syntax.CallExpr) (*Cmd, error) {
 		c.Kind, c.Args = CC, args
 	case name == p.opt.pkgConfig() && len(args) >= 3 && (args[1] == "--cflags" || args[1] == "--libs") && noRedir:
 		c.Kind, c.Args = PkgConfig, args
-	case TestBinaryRE.MatchString(name) && noRedir && len(c.Env) == 0:
-		c.Kind, c.Args = TestRun, args
 	default:
 		return nil, p.errorf(st.Pos(), "unrecognised command %q", name)
 	}

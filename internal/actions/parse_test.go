@@ -1,6 +1,7 @@
 package actions
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -31,7 +32,7 @@ const recordedGo = "go1.26.8"
 
 // wantLinks are the programs each example links.
 var wantLinks = map[string][]string{"asm": {"asm"}, "cgo": {"cgo"}, "dep": {"dep"}, "embed": {"embed"}, "hello": {"hello"},
-	"multi": {"one", "two", "gen"}, "packages": {"packages"}, "subpackage": {"hello"}, "tested": {"tested"},
+	"majorv2": {"majorv2"}, "multi": {"one", "two", "gen"}, "packages": {"packages"}, "pgo": {"pgo"}, "subpackage": {"hello"}, "tested": {"tested"},
 	"vendored": {"vendored"}, "workspace": {"app"}}
 
 func TestRecordedScripts(t *testing.T) {
@@ -47,8 +48,8 @@ func TestRecordedScripts(t *testing.T) {
 					}
 					continue
 				}
-				if a.Tool("compile") == nil {
-					t.Errorf("action %s compiles nothing", a.Key())
+				if a.Tool("compile") == nil && a.Tool("preprofile") == nil {
+					t.Errorf("action %s compiles nothing and preprocesses no profile", a.Key())
 				}
 				for _, c := range a.Cmds {
 					if c.Kind == Write && strings.Contains(c.Content, "\nEOF") {
@@ -205,5 +206,30 @@ func TestRecordedTestScript(t *testing.T) {
 	}
 	if want := []string{"$WORK/b001/calc.test"}; !slices.Equal(runs, want) {
 		t.Errorf("test runs %q, want %q", runs, want)
+	}
+}
+
+// go test prints a test binary's run unquoted: a checkFlags regular expression with | (the
+// idiom nixpkgs documents) or $ is one argument, not shell, and the run keeps its place and
+// directory among the commands around it.
+func TestTestRunLineIsNotShell(t *testing.T) {
+	script := "mkdir -p $WORK/b001/\ncd /src/p\n" +
+		"$WORK/b001/p.test -test.testlogfile=$WORK/b001/testlog.txt -test.paniconexit0 -test.timeout=10m0s -test.skip=^TestA$|^TestB$ -test.run=(x)&&y\n" +
+		"rm -rf $WORK/b001/\n"
+	s, err := Parse("t", []byte(script), Options{CC: "gcc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range s.Cmds {
+		got = append(got, fmt.Sprintf("%d %s %s %q", c.Line, c.Kind, c.Dir, c.Args))
+	}
+	want := []string{
+		`1 mkdir  ["$WORK/b001/"]`,
+		`3 test-run /src/p ["$WORK/b001/p.test" "-test.testlogfile=$WORK/b001/testlog.txt" "-test.paniconexit0" "-test.timeout=10m0s" "-test.skip=^TestA$|^TestB$" "-test.run=(x)&&y"]`,
+		`4 rm /src/p ["$WORK/b001/"]`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("commands mismatch (-want +got):\n%s", diff)
 	}
 }

@@ -70,11 +70,12 @@ func TestNFlags(user, pkgs, testFlags []string) []string {
 	return append(args, testFlags...)
 }
 
-// ListFlags are the user's build flags that go list takes too: those that select files.
+// ListFlags are the user's build flags that go list takes too: those that select files, and
+// -pgo (with profiles, go list names the packages built for one program "PATH [MAIN]").
 func ListFlags(user []string) []string {
 	var l []string
 	for _, f := range user {
-		if strings.HasPrefix(f, "-tags=") || strings.HasPrefix(f, "-mod=") {
+		if strings.HasPrefix(f, "-tags=") || strings.HasPrefix(f, "-mod=") || strings.HasPrefix(f, "-pgo=") {
 			l = append(l, f)
 		}
 	}

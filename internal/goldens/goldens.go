@@ -32,11 +32,11 @@ const (
 )
 
 // Examples are the examples that have recordings.
-var Examples = []string{"asm", "cgo", "dep", "embed", "hello", "multi", "packages", "subpackage", "tested", "vendored", "workspace"}
+var Examples = []string{"asm", "cgo", "dep", "embed", "hello", "majorv2", "multi", "packages", "pgo", "subpackage", "tested", "vendored", "workspace"}
 
 // Tested are the examples whose tests are recorded too: go list -test, go test -n and the test
 // mains go list generated.
-var Tested = map[string]bool{"tested": true}
+var Tested = map[string]bool{"majorv2": true, "tested": true}
 
 // Recording is what go printed for one example with one Go version (the inputs:
 // golist.json, build-n.txt, cc-supports.txt) and, once derived, what dgd made of it

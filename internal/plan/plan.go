@@ -35,7 +35,7 @@ import (
 )
 
 // Version of the plan format read by nix/.
-const Version = 2
+const Version = 3
 
 // Plan is what the Nix side turns into derivations.
 type Plan struct {
@@ -81,8 +81,9 @@ type Link struct {
 }
 
 // Test is one package's tests: Link links the test binary into $out/bin/Binary; Run runs it in
-// a copy of the package's directory, with @@test@@ (the link's output) and @@src@@ (the
-// package's directory: Dir, relative to the main module's root) replaced.
+// a copy of the whole source tree, in the package's directory, with @@test@@ (the link's
+// output), @@tree@@ (the source tree) and @@dir@@ (quoted for the shell: the package's
+// directory in the tree, Dir relative to the main module's root) replaced.
 type Test struct {
 	ImportPath string
 	Dir        string
@@ -189,8 +190,10 @@ func (r *replayer) script(acts *actions.Plan, test bool) error {
 			}
 		}
 		for ip, w := range cfg {
+			// the variant of ip built for this test, or for this program's profile (go list's
+			// "PATH [MAIN]", when several programs have profiles)
 			key := ip
-			if v := ip + " [" + main + "]"; test && r.byPath[v] != nil {
+			if v := ip + " [" + main + "]"; r.byPath[v] != nil {
 				key = v
 			}
 			if old, ok := r.workPkg[w]; ok && old != key {
@@ -199,8 +202,25 @@ func (r *replayer) script(acts *actions.Plan, test bool) error {
 			r.workPkg[w] = key
 		}
 	}
+	// profile-guided optimisation: cmd/go preprocesses the profile in an action of its own,
+	// which every compile it gives -pgoprofile reads
+	for _, a := range acts.Actions {
+		if c := a.Tool("preprofile"); c != nil && !a.Link {
+			key, err := r.profileKey(flagValue(c.Args, "-i"))
+			if err != nil {
+				return fmt.Errorf("go build -n:%d: %w", c.Line, err)
+			}
+			r.workPkg[a.Work] = key
+		}
+	}
 	for _, a := range acts.Actions {
 		if a.Link {
+			continue
+		}
+		if a.Tool("preprofile") != nil {
+			if err := r.addPackage(r.profile(a)); err != nil {
+				return err
+			}
 			continue
 		}
 		ip, ok := r.workPkg[a.Work]
@@ -215,10 +235,9 @@ func (r *replayer) script(acts *actions.Plan, test bool) error {
 		if err != nil {
 			return fmt.Errorf("package %s: %w", ip, err)
 		}
-		if old, ok := r.pkgs[ip]; ok && (old.Script != pk.Script || !slices.Equal(old.Deps, pk.Deps)) {
-			return fmt.Errorf("package %s is built differently for the build and for its tests:\n%s\nand\n%s", ip, old.Script, pk.Script)
+		if err := r.addPackage(pk, nil); err != nil {
+			return err
 		}
-		r.pkgs[ip] = pk
 	}
 	for _, l := range links {
 		st, bin, run, err := r.link(l, test)
@@ -242,6 +261,88 @@ func (r *replayer) script(acts *actions.Plan, test bool) error {
 		r.plan.Tests = append(r.plan.Tests, &Test{ImportPath: tested, Dir: dir, Binary: bin, Link: *st, Run: *run})
 	}
 	return nil
+}
+
+// addPackage adds pk to the plan; a package built by both scripts must be built the same way.
+func (r *replayer) addPackage(pk *Package, err error) error {
+	if err != nil {
+		return fmt.Errorf("package %s: %w", pk.ImportPath, err)
+	}
+	ip := pk.ImportPath
+	if old, ok := r.pkgs[ip]; ok && (old.Script != pk.Script || !slices.Equal(old.Deps, pk.Deps)) {
+		return fmt.Errorf("package %s is built differently for the build and for its tests:\n%s\nand\n%s", ip, old.Script, pk.Script)
+	}
+	r.pkgs[ip] = pk
+	return nil
+}
+
+// flagValue is the word after flag in args ("" if none).
+func flagValue(args []string, flag string) string {
+	if i := slices.Index(args, flag); i >= 0 && i+1 < len(args) {
+		return args[i+1]
+	}
+	return ""
+}
+
+// profileKey names the derivation of a PGO profile, a file of the main module: "pgo [FILE]"
+// (FILE relative to the module root), which no import path can be.
+func (r *replayer) profileKey(file string) (string, error) {
+	if file == "" || !filepath.IsAbs(file) {
+		return "", fmt.Errorf("internal error: a PGO profile without an absolute path (%q)", file)
+	}
+	rel, err := underRoot(r.in.ModRoot, file)
+	if err != nil {
+		return "", fmt.Errorf("the PGO profile %s (-pgo) is outside the main module %s: dgd builds from src only, so put the profile in it", file, r.in.ModRoot)
+	}
+	return "pgo [" + rel + "]", nil
+}
+
+// profile is the derivation of the preprocessed PGO profile (go >= 1.23's preprofile action),
+// its own file its only input: $out/pgo.preprofile.
+func (r *replayer) profile(a *actions.Action) (*Package, error) {
+	c := a.Tool("preprofile")
+	file := flagValue(c.Args, "-i")
+	key, err := r.profileKey(file)
+	pk := &Package{ImportPath: key}
+	if err != nil {
+		return pk, err
+	}
+	rel, _ := underRoot(r.in.ModRoot, filepath.Dir(file))
+	pk.Source = Source{Kind: "main", Dir: rel, Files: []string{filepath.Base(file)}}
+	s := r.newStep(a.Work, filepath.Dir(file))
+	s.line("mkdir -p \"$w\"")
+	cur := ""
+	for _, c := range a.Cmds {
+		if err := s.cd(c, &cur); err != nil {
+			return pk, fmt.Errorf("go build -n:%d: %w", c.Line, err)
+		}
+		if c.Kind != actions.Mkdir && (c.Kind != actions.Tool || c.Tool != "preprofile") {
+			return pk, fmt.Errorf("go build -n:%d: unexpected %s command in the profile's action", c.Line, c.Kind)
+		}
+		if err := s.cmd(c, nil, ""); err != nil {
+			return pk, fmt.Errorf("go build -n:%d: %w", c.Line, err)
+		}
+	}
+	s.line("mkdir -p \"$out\" \"$link\"")
+	s.line("cp", quote("@@w@@/"+path.Base(flagValue(c.Args, "-o"))), "\"$out/\"")
+	s.finish(&pk.Step)
+	return pk, nil
+}
+
+// rawProfile is the derivation of a PGO profile that the compiles read as it is (go 1.22,
+// which has no preprofile action): $out/FILE's base name; it returns its key.
+func (r *replayer) rawProfile(file string) (string, error) {
+	key, err := r.profileKey(file)
+	if err != nil {
+		return "", err
+	}
+	rel, _ := underRoot(r.in.ModRoot, filepath.Dir(file))
+	pk := &Package{ImportPath: key, Source: Source{Kind: "main", Dir: rel, Files: []string{filepath.Base(file)}}}
+	s := r.newStep("$WORK/none", filepath.Dir(file))
+	s.line("mkdir -p \"$out\" \"$link\"")
+	s.line("cp", quote("@@src@@/"+filepath.Base(file)), "\"$out/\"")
+	s.finish(&pk.Step)
+	return key, r.addPackage(pk, nil)
 }
 
 type replayer struct {
@@ -526,6 +627,14 @@ func (s *step) cmd(c actions.Cmd, p *adapter.Package, trimTo string) error {
 				if strings.HasPrefix(args[i], "-c=") {
 					args[i] = "-c=@@c@@"
 				}
+				if f, ok := strings.CutPrefix(args[i], "-pgoprofile="); ok && !strings.HasPrefix(f, "$WORK/") {
+					key, err := s.r.rawProfile(f)
+					if err != nil {
+						return err
+					}
+					s.deps[key] = true
+					args[i] = "-pgoprofile=@@dep:" + key + "@@/" + filepath.Base(f)
+				}
 				if args[i] == "-buildid" && i+1 < len(args) {
 					h := importPathHash(p.ImportPath)
 					args[i+1] = h + "/" + h
@@ -587,11 +696,19 @@ func (r *replayer) link(a *actions.Action, test bool) (st *Step, bin string, run
 	main := r.workPkg[a.Work]
 	delete(r.workPkg, a.Work)
 	defer func() { r.workPkg[a.Work] = main }()
+	// a test binary is linked into $WORK/bNNN/NAME.test, NAME as go test names it (the
+	// last element of the import path without a /vN major version suffix)
+	testBin := ""
+	if test {
+		if testBin = linkOutput(a); testBin == "" || !strings.HasSuffix(testBin, ".test") {
+			return nil, "", nil, fmt.Errorf("the test link has no -o NAME.test (got %q)", testBin)
+		}
+	}
 	own := func(x string) string {
 		x = strings.ReplaceAll(x, a.Work+"/exe/", "@@w@@/exe/")
 		x = strings.ReplaceAll(x, a.Work+"/importcfg.link", "@@w@@/importcfg.link")
 		if test {
-			x = strings.ReplaceAll(x, a.Work+"/"+path.Base(main), "@@w@@/"+path.Base(main))
+			x = strings.ReplaceAll(x, a.Work+"/"+testBin, "@@w@@/"+testBin)
 		}
 		return strings.ReplaceAll(x, a.Work+"/", "@@dep:"+main+"@@/")
 	}
@@ -667,7 +784,7 @@ func (r *replayer) link(a *actions.Action, test bool) (st *Step, bin string, run
 	}
 	if test {
 		// go test runs the binary where it links it; dgd keeps it
-		bin = path.Base(main)
+		bin = testBin
 		s.line("mkdir -p \"$out/bin\"")
 		s.line("mv", quote("@@w@@/"+bin), quote("@@out@@/bin/"+bin))
 	}
@@ -681,8 +798,21 @@ func (r *replayer) link(a *actions.Action, test bool) (st *Step, bin string, run
 	return st, bin, run, nil
 }
 
-// testRun is the step that runs a test binary the way go test does: in (a writable copy of)
-// the package's directory, with go test's flags (checkFlags translated by go test itself). The
+// linkOutput is the base name of the file the link step's linker writes (its -o), "" if none.
+func linkOutput(a *actions.Action) string {
+	for _, c := range a.Cmds {
+		if c.Kind == actions.Tool && c.Tool == "link" {
+			if o := slices.Index(c.Args, "-o"); o >= 0 && o+1 < len(c.Args) {
+				return path.Base(c.Args[o+1])
+			}
+		}
+	}
+	return ""
+}
+
+// testRun is the step that runs a test binary the way go test does: in the package's directory
+// (@@dir@@, quoted) of a writable copy of the source tree (@@tree@@), as buildGoModule's
+// checkPhase and go test do, so that tests read files anywhere in it, with go test's flags (checkFlags translated by go test itself). The
 // test's output goes to the log and to $out/log; a failing test fails the step.
 func (r *replayer) testRun(c actions.Cmd, tested string) (*Step, error) {
 	name := path.Base(c.Args[0])
@@ -702,10 +832,10 @@ func (r *replayer) testRun(c actions.Cmd, tested string) (*Step, error) {
 		return nil, fmt.Errorf("the test's flags name a build directory: %s", strings.Join(c.Args, " "))
 	}
 	s.line(`export HOME="$TMPDIR/home"`)
-	s.line(`mkdir -p "$HOME" "$TMPDIR/pkg"`)
-	s.line(`cp -R @@src@@/. "$TMPDIR/pkg/"`)
-	s.line(`chmod -R u+w "$TMPDIR/pkg"`)
-	s.line(`cd "$TMPDIR/pkg"`)
+	s.line(`mkdir -p "$HOME" "$TMPDIR/src"`)
+	s.line(`cp -R @@tree@@/. "$TMPDIR/src/"`)
+	s.line(`chmod -R u+w "$TMPDIR/src"`)
+	s.line(`cd "$TMPDIR/src/"@@dir@@`)
 	s.line(append([]string{"if", quote("@@test@@/bin/" + name)}, append(args, `>"$TMPDIR/log"`, "2>&1;", "then", "v=ok;", "else", "v=FAIL;", "fi")...)...)
 	s.line(`mkdir -p "$out"`)
 	s.line(`cp "$TMPDIR/log" "$out/log"`)

@@ -260,6 +260,11 @@ func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
 		}
 	}
 	if len(tested) > 0 {
+		for _, f := range cfg.TestFlags {
+			if strings.ContainsAny(f, " \n") {
+				return nil, fmt.Errorf("test flag %q (checkFlags): go test -n prints the test binary's flags joined by spaces, so dgd cannot tell where one with a space or a newline ends; write the space in the regular expression as \\s or [ ]", f)
+			}
+		}
 		if in.Tests, err = script(&tm.TestN, "test", gocmd.TestNFlags(cfg.Flags, tested, cfg.TestFlags)); err != nil {
 			return nil, err
 		}
