@@ -6,7 +6,7 @@ WITH_NIX := scripts/with-nix
 export GOPROXY ?= $(shell go env GOPROXY)
 export GOFLAGS :=
 
-.PHONY: demo test unit nix-examples e2e goldens matrix toolchains fuzz bench incremental drvcost scale
+.PHONY: demo test unit nix-examples e2e goldens matrix toolchains fuzz bench incremental drvcost scale corpus
 
 demo:
 	$(WITH_NIX) nix-build -A examples.dep --arg useDynDrv true -o result-demo
@@ -24,6 +24,11 @@ nix-examples:
 
 e2e:
 	$(WITH_NIX) go test -count=1 -timeout 80m ./e2e/
+
+# every program of e2e/corpus.json (real programs with their nixpkgs arguments), both builders;
+# make test builds the few of corpusInTest (e2e/corpus_test.go). The table: corpus-table.md
+corpus:
+	DGD_CORPUS=$${DGD_CORPUS:-all} DGD_CORPUS_TABLE=$(CURDIR)/corpus-table.md $(WITH_NIX) go test -count=1 -timeout 0 -v -run TestCorpus ./e2e/
 
 # Go 1.22-1.27 from Debian's packages (scripts/with-nix records them for Nix)
 toolchains:

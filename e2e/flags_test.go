@@ -146,3 +146,54 @@ func main() {
 		}
 	}
 }
+
+// TestPGO: examples/pgo's default.pgo (-pgo=auto) with a library package that has tests, so
+// go list names the standard packages built with the profile "PATH [example.com/pgo]" and the
+// tests build them without it; GOFLAGS' -pgo=off and -pgo=FILE. Each binary is go build's with
+// the same flag, the profile's derivation is built (and the layers for the program's copies
+// of the standard library) or, with -pgo=off, not.
+func TestPGO(t *testing.T) {
+	requireNix(t)
+	dir := copyDir(t, filepath.Join(repo, "examples", "pgo"))
+	for name, content := range map[string]string{
+		"lib/lib.go":      "package lib\n\nimport \"fmt\"\n\nfunc F() string { return fmt.Sprint(1) }\n",
+		"lib/lib_test.go": "package lib\n\nimport \"testing\"\n\nfunc TestF(t *testing.T) {\n\tif F() != \"1\" {\n\t\tt.Fatal(F())\n\t}\n}\n",
+	} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		goflags, flag     string
+		profile, variants bool // -pgo=FILE gives every package the profile: no copies
+	}{
+		{"", "-pgo=auto", true, true},
+		{`GOFLAGS = [ "-pgo=off" ];`, "-pgo=off", false, false},
+		{`GOFLAGS = [ "-pgo=default.pgo" ];`, "-pgo=default.pgo", true, false},
+	} {
+		want := goBuildFlags(t, dir, ".", tc.flag, "-ldflags=-buildid=")
+		for _, builder := range []string{"buildWithIFD", "buildWithDynDrv"} {
+			t.Run(tc.flag+"/"+builder, func(t *testing.T) {
+				outs, log, err := buildDir(t, builder, dir, tc.goflags+` pname = "pgo";`)
+				if err != nil {
+					t.Fatalf("%v\n%s", err, log)
+				}
+				got, _ := os.ReadFile(filepath.Join(outs[0], "bin", "pgo"))
+				if len(got) == 0 || !bytes.Equal(got, want) {
+					t.Errorf("bin/pgo differs from go build %s", tc.flag)
+				}
+			})
+		}
+		// the plan: the profile's derivation, and with -pgo=auto the standard library built with
+		// it for the program (go list's "PATH [example.com/pgo]") beside the one the tests use
+		out, _ := commandOutput(t, repo, "nix-instantiate", "--eval", "--strict", "--json", "-E", fmt.Sprintf(
+			`let p = ((import %s { }).buildWithIFD { src = %s; %s }).passthru.packages; in map (n: p ? ${n}) [ "pgo [default.pgo]" "runtime [example.com/pgo]" "runtime" ]`,
+			repo, dir, tc.goflags))
+		if want := fmt.Sprintf("[%t,%t,true]", tc.profile, tc.variants); strings.TrimSpace(out) != want {
+			t.Errorf("%s: the plan has the profile, the program's runtime, runtime: %s, want %s", tc.flag, out, want)
+		}
+	}
+}

@@ -98,8 +98,10 @@ let
   # derivations in every program. A layer runs its packages' steps in dependency order, as many
   # at once as it has cores, each as soon as the ones it imports are done; package P's files are
   # in the layer's outputs under P's store name.
-  hubs = [ "runtime" "os" "fmt" "net" "crypto/tls" "net/http" ];
   byPath = listToAttrs (map (p: { name = p.ImportPath; value = p; }) plan.Packages);
+  # each hub, and its copies built for one program's PGO profile ("runtime [MAIN]")
+  hubs = builtins.concatMap (h: [ h ] ++ filter (ip: substring 0 (stringLength h + 2) ip == h + " [") (attrNames byPath))
+    [ "runtime" "os" "fmt" "net" "crypto/tls" "net/http" ];
   closure = ip: map (x: x.key) (genericClosure {
     startSet = [ { key = ip; } ];
     operator = x: map (d: { key = d; }) byPath.${x.key}.Deps;
@@ -114,7 +116,7 @@ let
   layers = listToAttrs (map (l: { name = l.h; value = layer l.h l.members; }) layerMembers.list);
   layer = h: members:
     let
-      fn = m: "p_" + replaceStrings [ "/" "." "-" ] [ "_" "_" "_" ] m;
+      fn = m: "p_" + replaceStrings [ "/" "." "-" " " "[" "]" ] [ "_" "_" "_" "_" "_" "_" ] m;
       inLayer = d: layerOf.${d} or null == h;
       # a member's dependency in the layer: under the layer's own output
       self = o: other: d: if inLayer d then "${builtins.placeholder o}/${storeName d}" else other d;
