@@ -78,7 +78,8 @@ let
       srcPath = if check fn "modRoot" isString "a string" modRoot == "." then srcRoot else "${srcRoot}/${modRoot}";
       # where the tests run: the whole source tree (a local path without .git), as go test and
       # buildGoModule's checkPhase run them
-      testTree = if isPath src' then builtins.path { path = src'; name = "source"; filter = path: type: baseNameOf path != ".git"; } else srcRoot;
+      testTree = if isAttrs src' || isString src' && builtins.hasContext src' then srcRoot
+        else builtins.path { path = src'; name = "source"; filter = path: type: baseNameOf path != ".git"; };
       testDir = if modRoot == "." then "" else "${modRoot}/";
       # GOFLAGS first: as in buildGoModule, where it is the environment, the explicit flags
       # (ldflags, tags, allowGoReference) come later on go's command line and win
