@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestFinalAttrsAndOverrides builds examples/stamped in nixpkgs' `finalAttrs: { ... }` form,
@@ -90,11 +91,11 @@ func TestTestsRunAsBuildUser(t *testing.T) {
 	requireNix(t)
 	for _, builder := range []string{"buildWithIFD", "buildWithDynDrv"} {
 		t.Run(builder, func(t *testing.T) {
-			// a module of its own per builder, so that each builds and runs the test
+			// a module never built before (the store outlives the test), so that the test runs
 			dir := writeModule(t, map[string]string{
 				"go.mod":  goMod,
 				"main.go": "package main\n\nfunc main() {}\n",
-				"main_test.go": "// built with " + builder + `
+				"main_test.go": fmt.Sprintf("// built with %s at %d", builder, time.Now().UnixNano()) + `
 package main
 
 import (

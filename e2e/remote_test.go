@@ -22,13 +22,12 @@ func loopbackBuilders(t *testing.T, n int) string {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	dir := t.TempDir()
+	dir := storeTempDir(t)
 	script := filepath.Join(repo, "scripts", "loopback-builder")
 	t.Cleanup(func() {
 		if out, err := exec.Command(script, "stop", dir).CombinedOutput(); err != nil {
 			t.Errorf("loopback-builder stop: %v\n%s", err, out)
 		}
-		exec.Command("chmod", "-R", "u+w", dir).Run()
 	})
 	out, _ := commandOutput(t, repo, script, "start", dir, strconv.Itoa(port), strconv.Itoa(n))
 	return strings.TrimSpace(out)

@@ -22,10 +22,30 @@ type store struct {
 
 func newStore(t *testing.T, opts ...string) *store {
 	t.Helper()
-	s := &store{root: filepath.Join(t.TempDir(), "store"), opts: opts}
-	// a store's directories are read-only; t.TempDir's clean-up needs them writable
-	t.Cleanup(func() { exec.Command("chmod", "-R", "u+w", s.root).Run() })
-	return s
+	return &store{root: filepath.Join(storeTempDir(t), "store"), opts: opts}
+}
+
+// storeTempDir is a new directory for chroot stores, removed after the test. Not under /tmp:
+// with build users, Nix refuses a store under a world-writable directory.
+func storeTempDir(t *testing.T) string {
+	t.Helper()
+	base := filepath.Join(os.Getenv("HOME"), ".cache", "dgd", "e2e-stores")
+	if err := os.MkdirAll(base, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dir, err := os.MkdirTemp(base, strings.ReplaceAll(t.Name(), "/", "-")+"-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		// a store's directories are read-only
+		exec.Command("chmod", "-R", "u+w", dir).Run()
+		os.RemoveAll(dir)
+	})
+	return dir
 }
 
 // build builds the module in dir with builder into s, as buildDir does in the host's store;
