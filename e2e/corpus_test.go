@@ -21,6 +21,9 @@ type corpusProgram struct {
 	Name, Module, Nixpkgs string
 	Features              []string
 	Args                  string // the argument of buildWithIFD/buildWithDynDrv; @SRC@ is the source
+	// PostPatch is shell run in the source tree before anything else: nixpkgs' postPatch, as
+	// a user of dgd gives it (src = applyPatches { inherit src; postPatch = ...; })
+	PostPatch string
 	Build                 struct {
 		Packages      []string
 		Ldflags, Tags string
@@ -107,6 +110,9 @@ func corpusBuild(t *testing.T, p corpusProgram) string {
 		src = tree
 	} else {
 		modDir = src
+	}
+	if p.PostPatch != "" {
+		runIn(t, src, nil, "sh", "-ec", p.PostPatch)
 	}
 	runIn(t, modDir, []string{"GOFLAGS=-mod=mod"}, dgdBin(t), "lock")
 	ref := corpusReference(t, p, modDir)

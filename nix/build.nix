@@ -89,7 +89,7 @@ let
         ++ (if check fn "ldflags" (isListOf isString) "a list of strings" ldflags == [ ] then [ ] else [ "-ldflags=${concatStringsSep " " ldflags}" ])
         ++ (if check fn "tags" (isListOf isString) "a list of strings" tags == [ ] then [ ] else [ "-tags=${concatStringsSep "," tags}" ]);
       name = if pname != null then pname
-        else if subPackages != null then baseNameOf (builtins.head subPackages)
+        else if subPackages != null && builtins.match ".*[][*?].*" (baseNameOf (builtins.head subPackages)) == null then baseNameOf (builtins.head subPackages)
         else stripHash (baseNameOf (toString srcPath));
       hasVendorHash = args ? vendorHash && vendorHash != null;
       modcache = if hasVendorHash

@@ -176,9 +176,13 @@ let
     name = t.ImportPath;
     value = rec {
       link = step { drvName = "gotest-" + storeName t.ImportPath; st = t.Link; };
+      # go on PATH, as in buildGoModule's checkPhase (tests that run `go env`, testscripts),
+      # offline and with this toolchain
       run = tc.run {
         name = "gotest-run-" + storeName t.ImportPath;
-        script = replaceStrings [ "@@test@@" "@@tree@@" "@@dir@@" ] [ "${link}" "${testTree}" (shellQuote (testDir + t.Dir)) ] t.Run.Script;
+        extraPath = [ tc.go ];
+        script = "export GOTOOLCHAIN=local GOPROXY=off GOSUMDB=off GOFLAGS= GOCACHE=$TMPDIR/gocache GOPATH=$TMPDIR/gopath\n"
+          + replaceStrings [ "@@test@@" "@@tree@@" "@@dir@@" ] [ "${link}" "${testTree}" (shellQuote (testDir + t.Dir)) ] t.Run.Script;
       };
     };
   }) (plan.Tests or [ ]));

@@ -165,6 +165,11 @@ type goEnv struct {
 
 // Plan runs go and makes the plan.
 func Plan(ctx context.Context, cfg Config) (*plan.Plan, error) {
+	patterns, err := expandGlobs(cfg.Dir, cfg.Packages)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Packages = patterns
 	cache, err := os.MkdirTemp("", "dgd-gocache-")
 	if err != nil {
 		return nil, err
@@ -374,6 +379,34 @@ func roots(pkgs []*adapter.Package, modRoot string, cfg Config) (mains, tested [
 		return nil, nil, fmt.Errorf("%s in %s%s: dgd builds programs; name them with subPackages", what, strings.Join(cfg.Packages, " "), note)
 	}
 	return mains, tested, nil
+}
+
+// expandGlobs expands the shell patterns among the package patterns (subPackages = [ "cmd/*" ]),
+// as buildGoModule's shell does, into the directories they match in dir, sorted; go's own
+// patterns ("./...") stay.
+func expandGlobs(dir string, patterns []string) ([]string, error) {
+	var out []string
+	for _, p := range patterns {
+		if !strings.ContainsAny(p, "*?[") {
+			out = append(out, p)
+			continue
+		}
+		matches, err := filepath.Glob(filepath.Join(dir, p))
+		if err != nil {
+			return nil, fmt.Errorf("package pattern %q (subPackages): %w", p, err)
+		}
+		n := len(out)
+		for _, m := range matches {
+			if fi, err := os.Stat(m); err == nil && fi.IsDir() {
+				rel, _ := filepath.Rel(dir, m)
+				out = append(out, "./"+filepath.ToSlash(rel))
+			}
+		}
+		if len(out) == n {
+			return nil, fmt.Errorf("package pattern %q (subPackages) matches no directory in %s", p, dir)
+		}
+	}
+	return out, nil
 }
 
 // minorVersion is "go1.N" of "go1.N.P" (or of "go1.N rc1").

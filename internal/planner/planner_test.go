@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/dgd-build/dgd/internal/goldens"
+	"github.com/google/go-cmp/cmp"
 )
 
 // fakeGo writes a go command that answers `go env`, `go list` and `go build -n` from files.
@@ -49,5 +50,29 @@ func TestUnknownShape(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q: %v", want, err)
 		}
+	}
+}
+
+// subPackages = [ "cmd/*" ] is a shell pattern in buildGoModule: its directories, sorted; go's
+// own patterns stay; a pattern that matches no directory is an error that names it.
+func TestExpandGlobs(t *testing.T) {
+	d := t.TempDir()
+	for _, dir := range []string{"cmd/b", "cmd/a", "tools/x"} {
+		if err := os.MkdirAll(filepath.Join(d, dir), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(d, "cmd", "README"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := expandGlobs(d, []string{"./cmd/*", "./...", "./tools/x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"./cmd/a", "./cmd/b", "./...", "./tools/x"}, got); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+	if _, err := expandGlobs(d, []string{"./nothing/*"}); err == nil || !strings.Contains(err.Error(), `"./nothing/*"`) {
+		t.Errorf("error = %v, want one naming the pattern", err)
 	}
 }
