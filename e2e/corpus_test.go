@@ -40,7 +40,7 @@ type corpusProgram struct {
 
 // corpusInTest are the corpus programs that `make test` builds (both builders); `make corpus`
 // (DGD_CORPUS=all) builds every one, DGD_CORPUS=a,b the ones named.
-var corpusInTest = []string{"go-task", "protoc-gen-go-grpc"}
+var corpusInTest = []string{"go-task", "protoc-gen-go-grpc", "gofumpt", "gdu"}
 
 func loadCorpus(t *testing.T) []corpusProgram {
 	t.Helper()

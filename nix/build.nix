@@ -249,7 +249,8 @@ in
         let
           tcArgs = {
             pkgs = { go = ${sp "${tc.go}"}; nix = ${sp "${tc.innerNix}"}; busybox = ${sp "${tc.busybox}"};
-                     stdenv.cc = ${sp "${tc.cc}"}; system = "${tc.system}"; };
+                     stdenv.cc = ${sp "${tc.cc}"}; system = "${tc.system}";
+                     stdenv.initialPath = [ ${concatStringsSep " " (map (p: "(${sp "${p}"})") tc.checkTools)} ]; };
           };
           tc = import ${nixDir}/toolchain.nix tcArgs;
           plan = builtins.fromJSON (builtins.readFile (builtins.getEnv "PLAN"));

@@ -176,12 +176,13 @@ let
     name = t.ImportPath;
     value = rec {
       link = step { drvName = "gotest-" + storeName t.ImportPath; st = t.Link; };
-      # go on PATH, as in buildGoModule's checkPhase (tests that run `go env`, testscripts),
-      # offline and with this toolchain
+      # PATH as in buildGoModule's checkPhase: stdenv's tools first (tests that run GNU tar or
+      # bzip2), then go (tests that run `go env`, testscripts: offline, this toolchain)
       run = tc.run {
         name = "gotest-run-" + storeName t.ImportPath;
         extraPath = [ tc.go ];
-        script = "export GOTOOLCHAIN=local GOPROXY=off GOSUMDB=off GOFLAGS= GOCACHE=$TMPDIR/gocache GOPATH=$TMPDIR/gopath\n"
+        script = "export PATH=${concatStringsSep "" (map (p: "${p}/bin:") tc.checkTools)}$PATH\n"
+          + "export GOTOOLCHAIN=local GOPROXY=off GOSUMDB=off GOFLAGS= GOCACHE=$TMPDIR/gocache GOPATH=$TMPDIR/gopath\n"
           + replaceStrings [ "@@test@@" "@@tree@@" "@@dir@@" ] [ "${link}" "${testTree}" (shellQuote (testDir + t.Dir)) ] t.Run.Script;
       };
     };

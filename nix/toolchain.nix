@@ -12,6 +12,9 @@ let
 in
 rec {
   inherit system go innerNix cc busybox;
+  # the tools stdenv gives every build (coreutils, findutils, sed, grep, tar, gzip, bzip2, xz,
+  # ...), which buildGoModule's checkPhase has on PATH: the test runs get them too
+  checkTools = pkgs.stdenv.initialPath or [ ];
   # strip: nixpkgs' bintools, or the host's /usr
   bintools = pkgs.stdenv.cc.bintools or pkgs.stdenv.cc;
   # dgd's own toolchain: dgd is built with it, never with the `go` argument, which may be older
