@@ -9,6 +9,10 @@
 //	@@src@@           the package's sources: its own files only, for the main module's packages
 //	@@dep:PATH@@      the export data of package PATH: the out output of its derivation
 //	@@link:PATH@@     its code (compile -linkobj, with its assembly and C objects): the link output
+//	@@tree@@, @@dir@@ a test run's source tree and the package's directory in it (see Test)
+//
+// A PGO profile is a step of its own whose key, "pgo [FILE]", stands where an import path
+// would (@@dep:pgo [FILE]@@: the preprocessed profile).
 //
 // and, quoted so that the shell expands them at build time, $w (the action's work directory),
 // $c (the compiler's backend concurrency, kept out of the derivation) and $out.
@@ -812,8 +816,9 @@ func linkOutput(a *actions.Action) string {
 
 // testRun is the step that runs a test binary the way go test does: in the package's directory
 // (@@dir@@, quoted) of a writable copy of the source tree (@@tree@@), as buildGoModule's
-// checkPhase and go test do, so that tests read files anywhere in it, with go test's flags (checkFlags translated by go test itself). The
-// test's output goes to the log and to $out/log; a failing test fails the step.
+// checkPhase and go test do, so that tests read files anywhere in it, with go test's flags
+// (checkFlags translated by go test itself). The test's output goes to the log and to
+// $out/log; a failing test fails the step.
 func (r *replayer) testRun(c actions.Cmd, tested string) (*Step, error) {
 	name := path.Base(c.Args[0])
 	s := r.newStep("$WORK/none", "")
