@@ -24,7 +24,7 @@ type corpusProgram struct {
 	// PostPatch is shell run in the source tree before anything else: nixpkgs' postPatch, as
 	// a user of dgd gives it (src = applyPatches { inherit src; postPatch = ...; })
 	PostPatch string
-	Build                 struct {
+	Build     struct {
 		Packages      []string
 		Ldflags, Tags string
 		Env           []string

@@ -206,10 +206,9 @@ let
       } // (args.passthru or { });
 
   fromPlan = p: plan: import ./packages.nix {
-    inherit (p) tc name moduleSource ccInputs contentAddressed stdLayers;
+    inherit (p) tc name moduleSource ccInputs contentAddressed stdLayers testTree testDir;
     bareLink = true;
     inherit plan;
-    inherit (p) testTree testDir;
     src = p.srcPath;
   };
 in

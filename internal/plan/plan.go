@@ -210,11 +210,11 @@ func (r *replayer) script(acts *actions.Plan, test bool) error {
 	// which every compile it gives -pgoprofile reads
 	for _, a := range acts.Actions {
 		if c := a.Tool("preprofile"); c != nil && !a.Link {
-			key, err := r.profileKey(flagValue(c.Args, "-i"))
+			pk, err := r.profilePackage(flagValue(c.Args, "-i"))
 			if err != nil {
 				return fmt.Errorf("go build -n:%d: %w", c.Line, err)
 			}
-			r.workPkg[a.Work] = key
+			r.workPkg[a.Work] = pk.ImportPath
 		}
 	}
 	for _, a := range acts.Actions {
@@ -288,31 +288,29 @@ func flagValue(args []string, flag string) string {
 	return ""
 }
 
-// profileKey names the derivation of a PGO profile, a file of the main module: "pgo [FILE]"
-// (FILE relative to the module root), which no import path can be.
-func (r *replayer) profileKey(file string) (string, error) {
+// profilePackage is the derivation of a PGO profile, a file of the main module, without its
+// script: its key, "pgo [FILE]" (FILE relative to the module root, a name no import path can
+// have), stands where an import path would; its only source is the file.
+func (r *replayer) profilePackage(file string) (*Package, error) {
 	if file == "" || !filepath.IsAbs(file) {
-		return "", fmt.Errorf("internal error: a PGO profile without an absolute path (%q)", file)
+		return nil, fmt.Errorf("internal error: a PGO profile without an absolute path (%q)", file)
 	}
 	rel, err := underRoot(r.in.ModRoot, file)
 	if err != nil {
-		return "", fmt.Errorf("the PGO profile %s (-pgo) is outside the main module %s: dgd builds from src only, so put the profile in it", file, r.in.ModRoot)
+		return nil, fmt.Errorf("the PGO profile %s (-pgo) is outside the main module %s: dgd builds from src only, so put the profile in it", file, r.in.ModRoot)
 	}
-	return "pgo [" + rel + "]", nil
+	return &Package{ImportPath: "pgo [" + rel + "]", Source: Source{Kind: "main", Dir: path.Dir(rel), Files: []string{path.Base(rel)}}}, nil
 }
 
-// profile is the derivation of the preprocessed PGO profile (go >= 1.23's preprofile action),
-// its own file its only input: $out/pgo.preprofile.
+// profile is the derivation of the preprocessed PGO profile (go >= 1.23's preprofile action):
+// $out/pgo.preprofile.
 func (r *replayer) profile(a *actions.Action) (*Package, error) {
 	c := a.Tool("preprofile")
 	file := flagValue(c.Args, "-i")
-	key, err := r.profileKey(file)
-	pk := &Package{ImportPath: key}
+	pk, err := r.profilePackage(file)
 	if err != nil {
-		return pk, err
+		return &Package{ImportPath: file}, err
 	}
-	rel, _ := underRoot(r.in.ModRoot, filepath.Dir(file))
-	pk.Source = Source{Kind: "main", Dir: rel, Files: []string{filepath.Base(file)}}
 	s := r.newStep(a.Work, filepath.Dir(file))
 	s.line("mkdir -p \"$w\"")
 	cur := ""
@@ -336,17 +334,15 @@ func (r *replayer) profile(a *actions.Action) (*Package, error) {
 // rawProfile is the derivation of a PGO profile that the compiles read as it is (go 1.22,
 // which has no preprofile action): $out/FILE's base name; it returns its key.
 func (r *replayer) rawProfile(file string) (string, error) {
-	key, err := r.profileKey(file)
+	pk, err := r.profilePackage(file)
 	if err != nil {
 		return "", err
 	}
-	rel, _ := underRoot(r.in.ModRoot, filepath.Dir(file))
-	pk := &Package{ImportPath: key, Source: Source{Kind: "main", Dir: rel, Files: []string{filepath.Base(file)}}}
 	s := r.newStep("$WORK/none", filepath.Dir(file))
 	s.line("mkdir -p \"$out\" \"$link\"")
 	s.line("cp", quote("@@src@@/"+filepath.Base(file)), "\"$out/\"")
 	s.finish(&pk.Step)
-	return key, r.addPackage(pk, nil)
+	return pk.ImportPath, r.addPackage(pk, nil)
 }
 
 type replayer struct {
