@@ -2,7 +2,7 @@
 # output holds bin/<name>), two ways of getting the per-package derivations into Nix.
 { pkgs }:
 let
-  inherit (builtins) isAttrs isString isPath isBool typeOf concatStringsSep attrNames throw toJSON;
+  inherit (builtins) isAttrs isString isPath isBool typeOf concatStringsSep attrNames throw;
 
   check = fn: arg: ok: what: v:
     if ok v then v else throw "dgd.${fn}: argument `${arg}` must be ${what}, got ${typeOf v}";
@@ -100,7 +100,6 @@ let
         else if !(args ? vendorHash) && builtins.pathExists "${srcPath}/dgd.lock" then "${srcPath}/dgd.lock" else null;
       lock = if lockPath == null then null
         else import ./lock.nix { inherit tc name; src = srcPath; lockFile = lockPath; };
-      moduleSource = import ./module-source.nix { inherit modcache; lockModules = if lock == null then null else lock.modules; };
       modulesFile = if lock == null then "" else lock.modulesFile;
       # the build machine's GOOS/GOARCH, from the Nix system
       host = let parts = builtins.match "([^-]*)-(.*)" tc.system; in {
@@ -139,8 +138,16 @@ let
         fi
       '';
       contentAddressed = check fn "earlyCutoff" isBool "true or false" earlyCutoff;
-    in { inherit tc name modcache lock moduleSource modulesFile planScript srcPath testTree testDir cgoOff ccInputs tools contentAddressed dgd;
-      stdLayers = check fn "stdLayers" isBool "true or false" stdLayers; };
+    in { inherit tc name modulesFile planScript cgoOff ccInputs tools dgd;
+      # packages.nix's arguments but the plan: the same in both modes
+      packagesArgs = {
+        toolchain = tc.data;
+        inherit name modcache testTree testDir ccInputs contentAddressed;
+        src = srcPath;
+        lockModules = if lock == null then null else lock.modules;
+        stdLayers = check fn "stdLayers" isBool "true or false" stdLayers;
+      };
+    };
 
   # buildGoModule's two forms: the arguments as a set, or as a function of the final
   # arguments (`finalAttrs: { ... }`, the fixed point of lib.extendMkDerivation, with
@@ -148,22 +155,23 @@ let
   # mkDerivation's does (`prev: { ... }` or `final: prev: { ... }`), so that overriding
   # version re-stamps an ldflag written with finalAttrs.version; override (a set, or a function
   # of the previous arguments) changes arguments the same way (go, innerNix, ...).
-  build = fn: linkOf: argsOrFn: extensible fn linkOf argsOrFn [ ];
-  extensible = fn: linkOf: base: layers:
+  build = fn: mode: argsOrFn: extensible fn mode argsOrFn [ ];
+  extensible = fn: mode: base: layers:
     let
       layer = f: final: prev: let x = f prev; in if builtins.isFunction x then f final prev else x;
       argsOf = final: builtins.foldl' (prev: f: prev // layer f final prev)
         (if builtins.isFunction base then base final else check fn "the argument" isAttrs "an attribute set or a function finalAttrs: { ... }" base) layers;
       final = argsOf (final // { finalPackage = result; });
-      result = build1 fn linkOf final // {
-        overrideAttrs = f: extensible fn linkOf base (layers ++ [ f ]);
-        override = f: extensible fn linkOf base (layers ++ [ (prev: if builtins.isFunction f then f prev else f) ]);
+      result = build1 fn mode final // {
+        overrideAttrs = f: extensible fn mode base (layers ++ [ f ]);
+        override = f: extensible fn mode base (layers ++ [ (prev: if builtins.isFunction f then f prev else f) ]);
       };
     in result;
 
   # The result: every main package's bin/ in one output, stripped unless dontStrip, then
-  # postInstall. linkOf turns a prepared main package into a store path holding bin/<name>.
-  build1 = fn: linkOf: args:
+  # postInstall. mode (ifd.nix or dyndrv.nix) gets the programs into Nix: see the modes' contract
+  # at the end of this file.
+  build1 = fn: mode: args:
     let
       unknown = builtins.filter (a: !(arguments ? ${a})) (attrNames args);
       subs = if args ? subPackages then
@@ -173,7 +181,7 @@ let
       core = removeAttrs args [ "subPackage" "subPackages" "version" "dontStrip" "postInstall" "meta" "passthru" ];
       p0 = prepare fn (core // { subPackages = subs; });
       pname = args.pname or p0.name;
-      bins = linkOf p0;
+      bins = mode p0;
       tc = p0.tc;
       dontStrip = check fn "dontStrip" isBool "true or false" (args.dontStrip or false);
       # the result's cache output keeps what a rebuild reuses alive while it is a gc root: the
@@ -199,109 +207,24 @@ let
       else result // {
         meta = check fn "meta" isAttrs "an attribute set" (args.meta or { });
         passthru = check fn "passthru" isAttrs "an attribute set" (args.passthru or { }) // {
-          unstripped = if bins ? type then bins else bins.outPath;
-          # buildWithIFD: the per-package derivations, links, tests and the plan
-          inherit (bins.passthru or { packages = { }; links = [ ]; tests = { }; planDrv = null; }) packages links tests planDrv;
+          unstripped = if bins.drv != null then bins.drv else bins.outPath;
+          inherit (bins.passthru) packages links tests planDrv;
         };
       } // (args.passthru or { });
 
-  fromPlan = p: plan: import ./packages.nix {
-    inherit (p) tc name moduleSource ccInputs contentAddressed stdLayers testTree testDir;
-    bareLink = true;
-    inherit plan;
-    src = p.srcPath;
-  };
 in
+# The modes. A mode is a function of prepare's result p (the toolchain p.tc, p.planScript that
+# runs the planner, p.packagesArgs for packages.nix, ...) to
+#   outPath    a store path (or builtins.outputOf's placeholder) holding bin/<name>: the
+#              programs as go links them, once every test has passed
+#   drv        the derivation of outPath where evaluation has it, else null
+#   cacheRefs  the store paths a rebuild reuses, which the result's cache output keeps alive
+#   passthru   { packages, links, tests, planDrv }: the per-package derivations, links, tests
+#              and the plan's derivation where evaluation has them (else { }, [ ], { }, null)
+# A third way of registering the per-package derivations is one more file of this shape.
 {
-  # Import from derivation: a derivation runs the planner; evaluation reads its plan and makes
-  # the per-package derivations.
-  buildWithIFD = build "buildWithIFD" (p:
-    let
-      planDrv = p.tc.run {
-        name = "${p.name}-plan.json";
-        script = p.planScript + "cp $TMPDIR/plan.json $out";
-        extraPath = (if p.cgoOff then [ ] else [ p.tc.cc ]) ++ p.tools;
-        inherit (p) modulesFile ccInputs;
-        passAsFile = [ "modulesFile" ];
-      };
-      # the plan names buildInputs' store paths (cgo's -I and -L); the steps that use them
-      # take them as inputs (ccInputs), so the plan's own references can go
-      built = fromPlan p (builtins.fromJSON (builtins.unsafeDiscardStringContext (builtins.readFile planDrv)));
-    in built.bins // {
-      cacheRefs = [ "${planDrv}" ] ++ built.cacheRefs;
-      passthru = { inherit planDrv; inherit (built) packages links tests; };
-    });
-
-  # Dynamic derivations: a text-hashed, content-addressed producer runs the planner and, with
-  # recursive-nix, one nix-instantiate that registers every per-package .drv at once; its output
-  # is the link's .drv, built through builtins.outputOf.
+  buildWithIFD = build "buildWithIFD" (import ./ifd.nix);
   buildWithDynDrv = args:
-    let
-      unsupported = import ./dyndrv-support.nix { };
-    in if unsupported != null then throw unsupported else build "buildWithDynDrv" (p:
-    let
-      tc = p.tc;
-      nixDir = builtins.path { path = ./.; name = "dgd-nix"; };
-      # store paths the inner evaluation gets back with their context (builtins.storePath)
-      sp = v: if isString v && builtins.substring 0 11 v == "/nix/store/" then "builtins.storePath \"${v}\"" else toJSON "${v}";
-      innerExpr = ''
-        let
-          tcArgs = {
-            pkgs = { go = ${sp "${tc.go}"}; nix = ${sp "${tc.innerNix}"}; busybox = ${sp "${tc.busybox}"};
-                     stdenv.cc = ${sp "${tc.cc}"}; system = "${tc.system}";
-                     stdenv.initialPath = [ ${concatStringsSep " " (map (p: "(${sp "${p}"})") tc.checkTools)} ]; };
-          };
-          tc = import ${nixDir}/toolchain.nix tcArgs;
-          plan = builtins.fromJSON (builtins.readFile (builtins.getEnv "PLAN"));
-          built = import ${nixDir}/packages.nix {
-            inherit tc plan;
-            name = "${p.name}";
-            src = ${sp p.srcPath};
-            testTree = ${sp "${p.testTree}"};
-            testDir = ${toJSON p.testDir};
-            moduleSource = import ${nixDir}/module-source.nix {
-              modcache = ${if p.modcache == null then "null" else sp "${p.modcache}"};
-              lockModules = ${if p.lock == null then "null" else "{ " + concatStringsSep " " (map (mv: "${toJSON mv} = ${sp "${p.lock.modules.${mv}}"};") (attrNames p.lock.modules)) + " }"};
-            };
-            ccInputs = [ ${concatStringsSep " " (map (i: "(${sp "${i}"})") p.ccInputs)} ];
-            contentAddressed = ${if p.contentAddressed then "true" else "false"};
-            stdLayers = ${if p.stdLayers then "true" else "false"};
-          };
-        in built.bins
-      '';
-      producer = derivation {
-        name = "${p.name}.drv";
-        system = tc.system;
-        builder = "${tc.busybox}/bin/sh";
-        args = [ "-e" "-c" ". \"$scriptPath\"" ];
-        PATH = concatStringsSep ":" ([ "${tc.busybox}/bin" "${tc.innerNix}/bin" ] ++ map (t: "${t}/bin") ((if p.cgoOff then [ ] else [ tc.cc ]) ++ p.tools));
-        inherit (p) ccInputs;
-        requiredSystemFeatures = [ "recursive-nix" ];
-        # local, where Nix has a build slot (max-jobs > 0): it is cheap, and Nix 2.34's remote
-        # builds copy back only a derivation's outputs, not the .drv files this one's refers to
-        preferLocalBuild = true;
-        __contentAddressed = true;
-        outputHashMode = "text";
-        outputHashAlgo = "sha256";
-        NIX_CONFIG = "extra-experimental-features = nix-command ca-derivations dynamic-derivations";
-        inherit innerExpr;
-        inherit (p) modulesFile;
-        script = ''
-          t0=$(cut -d' ' -f1 /proc/uptime)
-        '' + p.planScript + ''
-          t1=$(cut -d' ' -f1 /proc/uptime)
-          export PLAN=$TMPDIR/plan.json
-          drv=$(nix-instantiate "$innerExprPath" 2>$TMPDIR/inst.log) || { cat $TMPDIR/inst.log >&2; exit 1; }
-          t2=$(cut -d' ' -f1 /proc/uptime)
-          n=$(nix-store -qR "$drv" | grep -c -- '-gopkg-.*\.drv$\|-go-std-.*\.drv$' || true)
-          awk -v a=$t0 -v b=$t1 -v c=$t2 -v n=$n 'BEGIN { printf "dgd: planned in %.2f s, registered %d package and standard-library layer derivations (+ links, tests) in %.2f s\n", b-a, n, c-b }' >&2
-          cp $drv $out
-        '';
-        passAsFile = [ "script" "innerExpr" "modulesFile" ];
-      };
-    in {
-      outPath = builtins.outputOf producer.outPath "out";
-      # the producer's output (the .drv files) and bins' list of every package output
-      cacheRefs = [ "${producer}" (builtins.outputOf producer.outPath "cache") "${tc.innerNix}" ];
-    }) args;
+    let unsupported = import ./dyndrv-support.nix { };
+    in if unsupported != null then throw unsupported else build "buildWithDynDrv" (import ./dyndrv.nix) args;
 }

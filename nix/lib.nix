@@ -4,6 +4,31 @@
   # module's path@version
   storeName = s: builtins.replaceStrings [ "/" "~" "@" "!" " [" "]" ] [ "-" "-" "_" "-" "+" "" ] s;
 
+  # Nix source that evaluates to the data v (attribute sets, lists, strings, paths, numbers,
+  # booleans, null; a derivation stands for its store path), with the store paths it names
+  # brought back as such (builtins.storePath) and kept in the text's context, so that a
+  # derivation whose attribute the text is has them as inputs and the evaluation that reads it
+  # depends on them as the caller's did. Anything else (a function; a string with a store path's context that
+  # does not begin with one) is an error naming where in v it is.
+  toNix = let
+    go = at: v:
+      let t = builtins.typeOf v; in
+      if t == "set" then
+        (if v ? outPath then go at v.outPath
+         else "{ " + builtins.concatStringsSep "" (map (k: "${builtins.toJSON k} = ${go "${at}.${k}" v.${k}}; ") (builtins.attrNames v)) + "}")
+      else if t == "list" then "[ " + builtins.concatStringsSep " " (builtins.genList (i: "(${go "${at}[${toString i}]" (builtins.elemAt v i)})") (builtins.length v)) + " ]"
+      else if t == "path" then go at "${v}"
+      else if t == "string" then
+        (if builtins.substring 0 (builtins.stringLength builtins.storeDir + 1) v == builtins.storeDir + "/"
+         then "builtins.storePath ${builtins.toJSON v}"
+         else if !builtins.hasContext v then builtins.toJSON v
+         else throw "dgd: ${at}: ${builtins.toJSON v} names store paths but is not one: it cannot be passed to the dynamic-derivation producer")
+      else if t == "bool" then (if v then "true" else "false")
+      else if t == "null" then "null"
+      else if t == "int" || t == "float" then toString v
+      else throw "dgd: ${at}: a ${t} is not data: it cannot be passed to the dynamic-derivation producer";
+  in go "the argument";
+
   # s quoted for the shell
   shellQuote = s: "'" + builtins.replaceStrings [ "'" ] [ "'\\''" ] s + "'";
 

@@ -1,10 +1,14 @@
 # A plan (from `dgd plan`) as derivations: one per Go package and one for the link. Both build
-# modes call this: buildWithIFD during evaluation, buildWithDynDrv inside its producer.
-{ tc          # toolchain.nix
-, plan        # the parsed plan
+# modes call this with the same arguments, all plain data (store paths, strings, switches; no
+# functions), so that buildWithDynDrv can write them into its producer's expression
+# (lib.toNix): buildWithIFD (ifd.nix) during evaluation, buildWithDynDrv (dyndrv.nix) inside
+# its producer.
+{ plan        # the parsed plan
+, toolchain   # the tools (tools.nix's arguments: store paths of go, busybox, cc, ...)
 , src         # the main module's root (a path, or a store path string)
-, moduleSource # "path@version" -> dir -> the module's files (module-source.nix)
 , name        # the name of the derivation that collects the programs
+, modcache ? null    # the third-party modules: the vendorHash download (GOMODCACHE's layout)
+, lockModules ? null # or dgd.lock's downloads: "path@version" -> store path (module-source.nix)
 , testTree ? src # the whole source tree, where the tests run (as go test does)
 , testDir ? ""   # the main module's root in testTree ("" or "DIR/")
 , ccInputs ? [ ] # what the C compiler reads besides its own: buildInputs (headers, libraries)
@@ -16,6 +20,8 @@
 let
   inherit (builtins) replaceStrings listToAttrs map attrNames concatStringsSep elem substring
     stringLength any filter foldl' genericClosure;
+  tc = import ./tools.nix toolchain;
+  moduleSource = import ./module-source.nix { inherit modcache lockModules; };
   goroot = "${tc.go}${plan.GorootRel}";
   gotools = import ./gotools.nix { inherit tc; };
 

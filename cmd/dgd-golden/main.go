@@ -61,7 +61,7 @@ func run(gos []string, check bool) error {
 	minors := map[string]bool{}
 	for _, g := range gos {
 		for _, ex := range goldens.Examples {
-			rec, err := goldens.Record(ctx, g, ex)
+			rec, err := goldencheck.Record(ctx, g, ex)
 			if err != nil {
 				return fmt.Errorf("%s with %s: %w", ex, g, err)
 			}

@@ -12,8 +12,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-
-	"github.com/dgd-build/dgd/internal/planner"
 )
 
 func main() {
@@ -24,9 +22,9 @@ func main() {
 	var err error
 	switch os.Args[1] {
 	case "plan":
-		err = planner.Main(context.Background(), os.Args[2:])
+		err = planMain(context.Background(), os.Args[2:])
 	case "lock":
-		err = planner.LockMain(context.Background(), os.Args[2:])
+		err = lockMain(context.Background(), os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q (known: plan, lock)", os.Args[1])
 	}

@@ -1,62 +1,97 @@
-// Package goldencheck derives dgd's results (typed actions, plan) from a recording of what the
-// go command printed, and shows how two recordings differ. The goldens test and dgd-golden use
+// Package goldencheck records what the go command prints for each example (planner.Gather,
+// stored as goldens' files), derives dgd's results from a recording (typed actions, plan:
+// planner.Derive), and shows how two recordings differ. The goldens test and dgd-golden use
 // it: the first checks that the current planner still turns each recorded input into the
 // recorded result, the second re-records and prints what changed.
 package goldencheck
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/dgd-build/dgd/internal/actions"
 	"github.com/dgd-build/dgd/internal/adapter"
+	"github.com/dgd-build/dgd/internal/cgo"
 	"github.com/dgd-build/dgd/internal/goldens"
-	"github.com/dgd-build/dgd/internal/plan"
+	"github.com/dgd-build/dgd/internal/planner"
 )
 
-// Derive adds dgd's results to a recording: actions.json and plan.json.
-func Derive(r *goldens.Recording) error {
-	pkgs, err := adapter.DecodeBytes(r.Files[goldens.GoList])
+// Record runs goBin for example, as the planner does (planner.Gather), and returns its
+// recording's inputs, with the recording machine's directories replaced (goldens.Normalise).
+func Record(ctx context.Context, goBin, example string) (*goldens.Recording, error) {
+	dir := filepath.Join(goldens.Root(), "examples", example)
+	r, err := planner.Gather(ctx, planner.Config{Go: goBin, Dir: dir, Env: append(os.Environ(), "GOFLAGS="), OutDir: goldens.OutDir, ProbeCC: true,
+		Request: planner.Request{Packages: goldens.PackagesOf(example), Test: goldens.Tested[example]}})
 	if err != nil {
-		return fmt.Errorf("%s/%s: %w", r.GoVersion, r.Example, err)
+		return nil, err
 	}
+	m := goldens.Machine{ModDir: dir, GOMODCACHE: r.GoEnv["GOMODCACHE"], GOROOT: r.GoEnv["GOROOT"], GOCACHE: r.GOCACHE}
+	norm := func(b []byte) []byte { return []byte(goldens.Normalise(string(b), m, example)) }
+	var list bytes.Buffer // go list's packages, indented (as go prints them, with fewer fields)
+	pkgs, err := adapter.DecodeBytes(r.List)
+	if err != nil {
+		return nil, err
+	}
+	enc := json.NewEncoder(&list)
+	enc.SetIndent("", " ")
+	enc.SetEscapeHTML(false)
+	for _, p := range pkgs {
+		if err := enc.Encode(p); err != nil {
+			return nil, err
+		}
+	}
+	var cc strings.Builder
+	fmt.Fprintf(&cc, "cc %s\n", r.GoEnv["CC"])
+	for _, f := range cgo.Probed {
+		fmt.Fprintf(&cc, "%s %v\n", f, r.CCSupports[f])
+	}
+	files := map[string][]byte{goldens.GoList: norm(list.Bytes()), goldens.BuildN: norm(r.BuildN), goldens.CCSupports: []byte(cc.String())}
+	if r.Test {
+		files[goldens.TestN] = norm(r.TestN)
+		if files[goldens.TestMains], err = json.MarshalIndent(r.TestMains, "", " "); err != nil {
+			return nil, err
+		}
+	}
+	return &goldens.Recording{GoVersion: r.GoEnv["GOVERSION"], Example: example, Files: files}, nil
+}
+
+// Derive adds dgd's results to a recording (actions.txt and plan.json): what planner.Derive
+// makes of its files, with the recording machine's directories the fixed stand-ins.
+func Derive(r *goldens.Recording) error {
 	cc, has, err := r.Supports()
 	if err != nil {
 		return err
 	}
-	s, err := actions.Parse(r.GoVersion+"/"+r.Example+"/"+goldens.BuildN, r.Files[goldens.BuildN], actions.Options{CC: cc})
-	if err != nil {
-		return err
-	}
-	g, err := actions.Group(s)
-	if err != nil {
-		return fmt.Errorf("%s/%s: %w", r.GoVersion, r.Example, err)
-	}
 	root := goldens.ModRoot + "/" + r.Example
-	in := plan.Input{Packages: pkgs, Actions: g, GoVersion: r.GoVersion, GOROOT: goldens.GOROOT, GoPkg: goldens.GOROOT,
-		GOMODCACHE: goldens.GOMODCACHE, ModRoot: root, CC: has}
-	rendered := Render(g)
-	if tn, ok := r.Files[goldens.TestN]; ok {
-		ts, err := actions.Parse(r.GoVersion+"/"+r.Example+"/"+goldens.TestN, tn, actions.Options{CC: cc})
-		if err != nil {
-			return err
-		}
-		if in.Tests, err = actions.Group(ts); err != nil {
-			return fmt.Errorf("%s/%s: %w", r.GoVersion, r.Example, err)
-		}
-		if err := json.Unmarshal(r.Files[goldens.TestMains], &in.TestMains); err != nil {
+	rec := &planner.Recorded{
+		Request: planner.Request{Packages: goldens.PackagesOf(r.Example), Test: goldens.Tested[r.Example]},
+		GoEnv: planner.GoEnv{"GOVERSION": r.GoVersion, "GOROOT": goldens.GOROOT, "GOMODCACHE": goldens.GOMODCACHE, "CC": cc,
+			"GOMOD": root + "/go.mod"},
+		List: r.Files[goldens.GoList], BuildN: r.Files[goldens.BuildN], TestN: r.Files[goldens.TestN], CCSupports: map[string]bool{},
+	}
+	for _, f := range cgo.Probed {
+		rec.CCSupports[f] = has(f)
+	}
+	if tm, ok := r.Files[goldens.TestMains]; ok {
+		if err := json.Unmarshal(tm, &rec.TestMains); err != nil {
 			return fmt.Errorf("%s/%s/%s: %w", r.GoVersion, r.Example, goldens.TestMains, err)
 		}
-		rendered += "== go test -n\n" + Render(in.Tests)
 	}
-	p, err := plan.Make(in)
+	d, err := planner.Derive(rec)
 	if err != nil {
 		return fmt.Errorf("%s/%s: %w", r.GoVersion, r.Example, err)
 	}
+	rendered := Render(d.Actions)
+	if d.Tests != nil {
+		rendered += "== go test -n\n" + Render(d.Tests)
+	}
 	r.Files[goldens.Actions] = []byte(rendered)
-	r.Files[goldens.Plan], err = marshal(p)
+	r.Files[goldens.Plan], err = marshal(d.Plan)
 	return err
 }
 

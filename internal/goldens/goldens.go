@@ -1,13 +1,10 @@
-// Package goldens records and loads what the go command printed for each example: the output
+// Package goldens stores and loads what the go command printed for each example: the output
 // of `go list -json -deps` and the script of `go build -n`, under goldens/<go version>/<example>/.
 // Machine-specific directories are replaced by fixed ones (see Normalise), so the recordings
 // are the same on every machine and differ only where Go versions differ.
 package goldens
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -17,9 +14,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/dgd-build/dgd/internal/adapter"
 	"github.com/dgd-build/dgd/internal/cgo"
-	"github.com/dgd-build/dgd/internal/gocmd"
 )
 
 // Fixed stand-ins for the directories of the recording machine.
@@ -85,84 +80,6 @@ func PackagesOf(example string) []string {
 		return []string{"./..."}
 	}
 	return []string{"."}
-}
-
-// Record runs the go command goBin for example and returns its recording's inputs.
-func Record(ctx context.Context, goBin, example string) (*Recording, error) {
-	dir := filepath.Join(Root(), "examples", example)
-	cache, err := os.MkdirTemp("", "dgd-golden-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(cache)
-	env := append(os.Environ(), "GOTOOLCHAIN=local", "GOCACHE="+cache, "GOFLAGS=")
-	pkgs := PackagesOf(example)
-	test := Tested[example]
-	inv := func(verb string, args ...string) gocmd.Invocation {
-		return gocmd.Invocation{Go: goBin, Verb: verb, Args: args, Env: env, Dir: dir}
-	}
-	o, _, err := gocmd.Run(ctx, inv("env", "GOVERSION", "GOMODCACHE", "GOROOT", "CC"))
-	if err != nil {
-		return nil, err
-	}
-	ge := strings.Split(strings.TrimSpace(string(o)), "\n")
-	if len(ge) != 4 {
-		return nil, fmt.Errorf("go env printed %q", o)
-	}
-	list, _, err := gocmd.Run(ctx, inv("list", adapter.ListArgs(nil, pkgs, test)...))
-	if err != nil {
-		return nil, err
-	}
-	listed, err := adapter.DecodeBytes(list)
-	if err != nil {
-		return nil, err
-	}
-	var mains []string
-	for _, p := range listed {
-		if p.IsRoot() && p.Name == "main" {
-			mains = append(mains, p.ImportPath)
-		}
-	}
-	_, script, err := gocmd.Run(ctx, inv("build", append(gocmd.BuildNFlags(OutDir), mains...)...))
-	if err != nil {
-		return nil, err
-	}
-	m := Machine{ModDir: dir, GOMODCACHE: ge[1], GOROOT: ge[2], GOCACHE: cache}
-	files := map[string][]byte{}
-	if test {
-		tested := adapter.Tested(listed)
-		_, tn, err := gocmd.Run(ctx, inv("test", gocmd.TestNFlags(nil, tested, nil)...))
-		if err != nil {
-			return nil, err
-		}
-		files[TestN] = []byte(Normalise(string(tn), m, example))
-		mainsSrc, err := adapter.TestMains(listed, tested)
-		if err != nil {
-			return nil, err
-		}
-		if files[TestMains], err = json.MarshalIndent(mainsSrc, "", " "); err != nil {
-			return nil, err
-		}
-	}
-	var cc strings.Builder
-	fmt.Fprintf(&cc, "cc %s\n", ge[3])
-	has := cgo.Probe(strings.Fields(ge[3]), env)
-	for _, f := range cgo.Probed {
-		fmt.Fprintf(&cc, "%s %v\n", f, has(f))
-	}
-	var lb bytes.Buffer
-	enc := json.NewEncoder(&lb)
-	enc.SetIndent("", " ")
-	enc.SetEscapeHTML(false)
-	for _, p := range listed {
-		if err := enc.Encode(p); err != nil {
-			return nil, err
-		}
-	}
-	files[GoList] = []byte(Normalise(lb.String(), m, example))
-	files[BuildN] = []byte(Normalise(string(script), m, example))
-	files[CCSupports] = []byte(cc.String())
-	return &Recording{GoVersion: ge[0], Example: example, Files: files}, nil
 }
 
 // Write writes the recording's files.

@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,45 +10,46 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// fakeGo writes a go command that answers `go env`, `go list` and `go build -n` from files.
-func fakeGo(t *testing.T, goVersion string, list, buildN []byte) string {
+// recorded is the recording of examples/hello with go1.26.8, its go build -n edited by edit.
+func recorded(t *testing.T, goVersion string, edit func(string) string) *Recorded {
 	t.Helper()
-	d := t.TempDir()
-	env := `{"GOROOT": "/goroot", "GOMODCACHE": "/gomodcache", "GOVERSION": "` + goVersion + `", "CC": "gcc", "CXX": "g++", "CGO_ENABLED": "0", "GOMOD": "` + d + `/go.mod", "GOWORK": ""}`
-	for name, b := range map[string][]byte{"env.json": []byte(env), "list.json": list, "build-n.txt": buildN} {
-		if err := os.WriteFile(filepath.Join(d, name), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	script := "#!/bin/sh\ncase $1 in\nenv) cat " + d + "/env.json ;;\nlist) cat " + d + "/list.json ;;\nbuild) cat " + d + "/build-n.txt >&2 ;;\nesac\n"
-	p := filepath.Join(d, "go")
-	if err := os.WriteFile(p, []byte(script), 0o755); err != nil {
+	r, err := goldens.Load("go1.26.8", "hello")
+	if err != nil {
 		t.Fatal(err)
 	}
-	return p
+	return &Recorded{Request: Request{Packages: []string{"."}},
+		GoEnv: GoEnv{"GOVERSION": goVersion, "GOROOT": goldens.GOROOT, "GOMODCACHE": goldens.GOMODCACHE, "CC": "gcc",
+			"CGO_ENABLED": "0", "GOMOD": goldens.ModRoot + "/hello/go.mod"},
+		List: r.Files[goldens.GoList], BuildN: []byte(edit(string(r.Files[goldens.BuildN])))}
 }
 
 func TestUnknownGoVersion(t *testing.T) {
-	g := fakeGo(t, "go1.99.1", nil, nil)
-	_, err := Plan(context.Background(), Config{Go: g, Dir: t.TempDir(), Packages: []string{"."}, Env: os.Environ()})
+	_, err := Derive(recorded(t, "go1.99.1", func(s string) string { return s }))
 	if err == nil || !strings.Contains(err.Error(), "Go go1.99.1 is not known to dgd") || !strings.Contains(err.Error(), "dgd-golden") {
 		t.Errorf("error = %v", err)
 	}
 }
 
 func TestUnknownShape(t *testing.T) {
-	r, err := goldens.Load("go1.26.8", "hello")
-	if err != nil {
-		t.Fatal(err)
-	}
 	// a command that no Go version prints, after the first action
-	n := strings.Replace(string(r.Files[goldens.BuildN]), "mkdir -p $WORK/b005/\n", "mkdir -p $WORK/b005/\nfrobnicate $WORK/b005\n", 1)
-	g := fakeGo(t, "go1.26.8", r.Files[goldens.GoList], []byte(n))
-	_, err = Plan(context.Background(), Config{Go: g, Dir: t.TempDir(), Packages: []string{"."}, Env: os.Environ()})
+	_, err := Derive(recorded(t, "go1.26.8", func(s string) string {
+		return strings.Replace(s, "mkdir -p $WORK/b005/\n", "mkdir -p $WORK/b005/\nfrobnicate $WORK/b005\n", 1)
+	}))
 	for _, want := range []string{"go build -n (go1.26.8):", `unrecognised command "frobnicate"`, "frobnicate $WORK/b005", "dgd-golden"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q: %v", want, err)
 		}
+	}
+}
+
+// Derive plans what the recording holds: the hello example's one main package and its link.
+func TestDerive(t *testing.T) {
+	d, err := Derive(recorded(t, "go1.26.8", func(s string) string { return s }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Tests != nil || len(d.Plan.Links) != 1 || d.Plan.Links[0].Binary != "hello" || len(d.Plan.Packages) == 0 {
+		t.Errorf("tests %v, links %+v, %d packages", d.Tests, d.Plan.Links, len(d.Plan.Packages))
 	}
 }
 

@@ -1,4 +1,4 @@
-package planner
+package main
 
 import (
 	"context"
@@ -10,8 +10,8 @@ import (
 	"github.com/dgd-build/dgd/internal/lock"
 )
 
-// LockMain is `dgd lock [-C dir] [-check]`.
-func LockMain(ctx context.Context, args []string) error {
+// lockMain is `dgd lock [-C dir] [-check]`.
+func lockMain(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("lock", flag.ContinueOnError)
 	dir := fs.String("C", ".", "the module's `directory`")
 	check := fs.Bool("check", false, "only check that "+lock.Name+" is up to date with go.mod and go.sum")
