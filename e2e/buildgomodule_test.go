@@ -2,10 +2,13 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -101,5 +104,54 @@ func TestSubPackagesAndStrip(t *testing.T) {
 				t.Errorf("postInstall did not run: %q %v", b, err)
 			}
 		})
+	}
+}
+
+// TestArgumentsTable keeps the README's argument table in step with nix/arguments.nix, where
+// each argument is declared once: every declared argument is in a row that says "yes" or
+// among "dgd's own arguments", and every argument a "yes" row names is declared.
+func TestArgumentsTable(t *testing.T) {
+	requireNix(t)
+	out, _ := commandOutput(t, repo, "nix-instantiate", "--eval", "--json", "-E", "builtins.attrNames (import ./nix/arguments.nix)")
+	var declared []string
+	if err := json.Unmarshal([]byte(out), &declared); err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile(filepath.Join(repo, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "### buildGoModule's arguments\n")
+	section, _, _ = strings.Cut(section, "\n## ")
+	if !ok {
+		t.Fatal("README.md has no section \"### buildGoModule's arguments\"")
+	}
+	name := regexp.MustCompile("`([A-Za-z_]+)`")
+	documented := map[string]bool{}
+	for _, l := range strings.Split(section, "\n") {
+		cells := strings.Split(l, " | ")
+		switch {
+		case strings.HasPrefix(l, "| `") && len(cells) >= 2:
+			if !strings.HasPrefix(cells[1], "yes") {
+				continue
+			}
+			for _, m := range name.FindAllStringSubmatch(cells[0], -1) {
+				documented[m[1]] = true
+				if !slices.Contains(declared, m[1]) {
+					t.Errorf("README.md's row %q says yes, but nix/arguments.nix does not declare %s", cells[0], m[1])
+				}
+			}
+		case strings.HasPrefix(l, "dgd's own arguments:"):
+			_, own, _ := strings.Cut(section, "dgd's own arguments:")
+			own, _, _ = strings.Cut(own, "\n\n")
+			for _, m := range name.FindAllStringSubmatch(own, -1) {
+				documented[m[1]] = true
+			}
+		}
+	}
+	for _, a := range declared {
+		if !documented[a] {
+			t.Errorf("nix/arguments.nix declares %s, but README.md's argument table does not say what dgd does with it", a)
+		}
 	}
 }

@@ -7,13 +7,13 @@
 , toolchain   # the tools (tools.nix's arguments: store paths of go, busybox, cc, ...)
 , src         # the main module's root (a path, or a store path string)
 , name        # the name of the derivation that collects the programs
-, modcache ? null    # the third-party modules: the vendorHash download (GOMODCACHE's layout)
-, lockModules ? null # or dgd.lock's downloads: "path@version" -> store path (module-source.nix)
-, testTree ? src # the whole source tree, where the tests run (as go test does)
-, testDir ? ""   # the main module's root in testTree ("" or "DIR/")
-, ccInputs ? [ ] # what the C compiler reads besides its own: buildInputs (headers, libraries)
-, contentAddressed ? true # package derivations content-addressed: early cutoff
-, stdLayers ? true # the standard library in a few derivations (below), not one per package
+, modcache    # the third-party modules: the vendorHash download (GOMODCACHE's layout), or null
+, lockModules # or dgd.lock's downloads: "path@version" -> store path (module-source.nix), or null
+, testTree    # the whole source tree, where the tests run (as go test does)
+, testDir     # the main module's root in testTree ("" or "DIR/")
+, ccInputs    # what the C compiler reads besides its own: buildInputs (headers, libraries)
+, contentAddressed # package derivations content-addressed: early cutoff (earlyCutoff)
+, stdLayers   # the standard library in a few derivations (below), not one per package
 , bareLink ? false # a single program without tests: its link is bins (not with dynamic
                    # derivations, whose producer's output, the .drv of bins, must be named name)
 }:
