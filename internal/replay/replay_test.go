@@ -1,4 +1,4 @@
-package plan
+package replay
 
 import "testing"
 
@@ -11,8 +11,8 @@ func TestQuote(t *testing.T) {
 		{"-c=@@c@@", `'-c='"$c"`},
 		{"@@dep:fmt@@/_pkg_.a", "'@@dep:fmt@@/_pkg_.a'"},
 	} {
-		if got := quote(tc.in); got != tc.want {
-			t.Errorf("quote(%q) = %s, want %s", tc.in, got, tc.want)
+		if got := Quote(tc.in); got != tc.want {
+			t.Errorf("Quote(%q) = %s, want %s", tc.in, got, tc.want)
 		}
 	}
 }
@@ -24,8 +24,8 @@ func TestReplaceDir(t *testing.T) {
 		{"/src/xy/a.go", "/src/xy/a.go"},
 		{"/src/x", "@@src@@"},
 	} {
-		if got := replaceDir(tc.in, "/src/x", "@@src@@"); got != tc.want {
-			t.Errorf("replaceDir(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := ReplaceDir(tc.in, "/src/x", "@@src@@"); got != tc.want {
+			t.Errorf("ReplaceDir(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
