@@ -68,7 +68,7 @@ func Group(s *Script) (*Plan, error) {
 			continue
 		}
 		if work == "" {
-			return nil, fmt.Errorf("go build -n:%d: %s command touches no $WORK/bNNN directory: %s", c.Line, c.Kind, strings.Join(c.Args, " "))
+			return nil, fmt.Errorf("%s: %s command touches no $WORK/bNNN directory: %s", c.Pos, c.Kind, strings.Join(c.Args, " "))
 		}
 		a := &Action{Work: "$WORK/" + work, Link: isLink(c)}
 		if old, ok := byKey[a.Key()]; ok {

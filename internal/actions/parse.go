@@ -54,9 +54,19 @@ var kindNames = map[Kind]string{Mkdir: "mkdir", Write: "write", Copy: "cp", Move
 
 func (k Kind) String() string { return kindNames[k] }
 
+// Pos is where a command is in the script go printed: the script's name (e.g.
+// "go test -n (go1.26.8)"), its line (1-based, as go printed it) and column. Every error
+// about a command starts with it, printed one way: NAME:LINE:COL.
+type Pos struct {
+	File      string
+	Line, Col int
+}
+
+func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }
+
 // Cmd is one recognised command of the script.
 type Cmd struct {
-	Line    int      // line in the script as printed by go (1-based)
+	Pos     Pos      // where it is in the script
 	Kind    Kind     //
 	Dir     string   // working directory from the last `cd` ("" before the first)
 	Env     []string // NAME=value assignments before the command
@@ -101,23 +111,24 @@ func Parse(name string, script []byte, opt Options) (*Script, error) {
 	f, err := syntax.NewParser(syntax.Variant(syntax.LangPOSIX)).Parse(bytes.NewReader(src), name)
 	if err != nil {
 		if pe, ok := err.(syntax.ParseError); ok {
-			return nil, fmt.Errorf("%s:%d:%d: cannot parse the script of go build -n: %s", name, origLine[pe.Pos.Line()], pe.Pos.Col(), pe.Text)
+			return nil, fmt.Errorf("%s: cannot parse the script: %s", Pos{File: name, Line: origLine[pe.Pos.Line()], Col: int(pe.Pos.Col())}, pe.Text)
 		}
-		return nil, fmt.Errorf("%s: cannot parse the script of go build -n: %w", name, err)
+		return nil, fmt.Errorf("%s: cannot parse the script: %w", name, err)
 	}
 	p := &parser{name: name, src: src, lines: bytes.Split(src, []byte("\n")), origLine: origLine, trimmed: trimmed, opt: opt}
 	s := &Script{}
 	// the test runs, taken out of the shell source, go back between the statements around them
 	addRuns := func(before int) {
-		for len(runs) > 0 && runs[0].Line < before {
+		for len(runs) > 0 && runs[0].Pos.Line < before {
 			r := runs[0]
 			r.Dir = p.dir
+			r.Pos.File = name
 			s.Cmds = append(s.Cmds, r)
 			runs = runs[1:]
 		}
 	}
 	for _, st := range f.Stmts {
-		addRuns(p.line(st))
+		addRuns(p.pos(st.Pos()).Line)
 		c, err := p.stmt(st)
 		if err != nil {
 			return nil, err
@@ -146,7 +157,7 @@ func fixHeredocs(script []byte) (src []byte, origLine map[uint]int, trimmed map[
 		switch {
 		case !inDoc && testRunLineRE.MatchString(body):
 			emit("\n", i+1)
-			runs = append(runs, Cmd{Line: i + 1, Kind: TestRun, Args: strings.Split(body, " ")})
+			runs = append(runs, Cmd{Pos: Pos{Line: i + 1, Col: 1}, Kind: TestRun, Args: strings.Split(body, " ")})
 		case !inDoc:
 			emit(l, i+1)
 			inDoc = strings.HasPrefix(body, "cat >") && strings.Contains(body, heredocStart)
@@ -178,7 +189,6 @@ type parser struct {
 }
 
 func (p *parser) errorf(pos syntax.Pos, format string, args ...any) error {
-	line := p.origLine[pos.Line()]
 	text := ""
 	if int(pos.Line()) <= len(p.lines) {
 		text = string(p.lines[pos.Line()-1])
@@ -186,7 +196,7 @@ func (p *parser) errorf(pos syntax.Pos, format string, args ...any) error {
 			text = text[:120] + "..."
 		}
 	}
-	return fmt.Errorf("%s:%d:%d: %s\n\t%s", p.name, line, pos.Col(), fmt.Sprintf(format, args...), text)
+	return fmt.Errorf("%s: %s\n\t%s", p.pos(pos), fmt.Sprintf(format, args...), text)
 }
 
 func (p *parser) stmt(st *syntax.Stmt) (*Cmd, error) {
@@ -210,12 +220,15 @@ func (p *parser) stmt(st *syntax.Stmt) (*Cmd, error) {
 		if !p.isCC(args[0]) {
 			return nil, p.errorf(st.Pos(), "unrecognised command %q before `|| true`: expected the C compiler %q", args[0], p.opt.CC)
 		}
-		return &Cmd{Line: p.line(st), Kind: Probe, Dir: p.dir, Args: args}, nil
+		return &Cmd{Pos: p.pos(st.Pos()), Kind: Probe, Dir: p.dir, Args: args}, nil
 	}
 	return nil, p.errorf(st.Pos(), "unrecognised statement")
 }
 
-func (p *parser) line(st *syntax.Stmt) int { return p.origLine[st.Pos().Line()] }
+// pos is where pos of the shell source is in the script go printed.
+func (p *parser) pos(pos syntax.Pos) Pos {
+	return Pos{File: p.name, Line: p.origLine[pos.Line()], Col: int(pos.Col())}
+}
 
 func (p *parser) isCC(w string) bool {
 	return w != "" && (w == p.opt.CC || w == p.opt.CXX)
@@ -224,7 +237,7 @@ func (p *parser) isCC(w string) bool {
 var toolRE = regexp.MustCompile(`/pkg/tool/[a-z0-9]+_[a-z0-9]+/(compile|asm|cgo|link|pack|buildid|preprofile)$`)
 
 func (p *parser) call(st *syntax.Stmt, x *syntax.CallExpr) (*Cmd, error) {
-	c := &Cmd{Line: p.line(st), Dir: p.dir}
+	c := &Cmd{Pos: p.pos(st.Pos()), Dir: p.dir}
 	for _, a := range x.Assigns {
 		if a.Append || a.Naked || a.Index != nil || a.Array != nil {
 			return nil, p.errorf(a.Pos(), "unrecognised assignment")

@@ -173,7 +173,7 @@ func FuzzParse(f *testing.F) {
 		}
 		for _, c := range s.Cmds {
 			if c.Kind == 0 {
-				t.Fatalf("command without a kind at line %d", c.Line)
+				t.Fatalf("command without a kind at %s", c.Pos)
 			}
 		}
 		_, _ = Group(s)
@@ -222,7 +222,7 @@ func TestTestRunLineIsNotShell(t *testing.T) {
 	}
 	var got []string
 	for _, c := range s.Cmds {
-		got = append(got, fmt.Sprintf("%d %s %s %q", c.Line, c.Kind, c.Dir, c.Args))
+		got = append(got, fmt.Sprintf("%d %s %s %q", c.Pos.Line, c.Kind, c.Dir, c.Args))
 	}
 	want := []string{
 		`1 mkdir  ["$WORK/b001/"]`,

@@ -94,11 +94,11 @@ func Compile(env *Env, a *actions.Action, p *adapter.Package) (*Package, error) 
 		w.Cd(c, &cur)
 		if hasPC {
 			if err := insertPkgConfig(&c, a.Work, pc); err != nil {
-				return nil, fmt.Errorf("go build -n:%d: pkg-config: %w", c.Line, err)
+				return nil, fmt.Errorf("%s: pkg-config: %w", c.Pos, err)
 			}
 		}
 		if err := Cmd(env, w, c, p, trimTo); err != nil {
-			return nil, fmt.Errorf("go build -n:%d: %w", c.Line, err)
+			return nil, fmt.Errorf("%s: %w", c.Pos, err)
 		}
 	}
 	w.Line("mkdir -p \"$out\" \"$link\"")
@@ -212,10 +212,10 @@ func Profile(ctx *replay.Context, a *actions.Action) (replay.Step, error) {
 	for _, c := range a.Cmds {
 		w.Cd(c, &cur)
 		if c.Kind != actions.Mkdir && (c.Kind != actions.Tool || c.Tool != "preprofile") {
-			return replay.Step{}, fmt.Errorf("go build -n:%d: unexpected %s command in the profile's action", c.Line, c.Kind)
+			return replay.Step{}, fmt.Errorf("%s: unexpected %s command in the profile's action", c.Pos, c.Kind)
 		}
 		if err := Cmd(&Env{Context: ctx}, w, c, nil, ""); err != nil {
-			return replay.Step{}, fmt.Errorf("go build -n:%d: %w", c.Line, err)
+			return replay.Step{}, fmt.Errorf("%s: %w", c.Pos, err)
 		}
 	}
 	w.Line("mkdir -p \"$out\" \"$link\"")

@@ -111,7 +111,7 @@ func Render(p *actions.Plan) string {
 		for _, c := range a.Cmds {
 			switch c.Kind {
 			case actions.Write:
-				fmt.Fprintf(&b, "%d write %s %q\n", c.Line, c.File, c.Content)
+				fmt.Fprintf(&b, "%d write %s %q\n", c.Pos.Line, c.File, c.Content)
 			default:
 				kind := c.Kind.String()
 				if c.Tool != "" {
@@ -120,7 +120,7 @@ func Render(p *actions.Plan) string {
 				if c.LinkTest {
 					kind += " (link test)"
 				}
-				fmt.Fprintf(&b, "%d %s in %s", c.Line, kind, c.Dir)
+				fmt.Fprintf(&b, "%d %s in %s", c.Pos.Line, kind, c.Dir)
 				for _, e := range c.Env {
 					fmt.Fprintf(&b, " %s", e)
 				}

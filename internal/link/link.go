@@ -62,11 +62,11 @@ func Link(ctx *replay.Context, a *actions.Action, main string, test bool) (*Resu
 		}
 		if c.Kind == actions.TestRun {
 			if !test || res.Run != nil {
-				return nil, fmt.Errorf("go test -n:%d: an unexpected run of a test binary", c.Line)
+				return nil, fmt.Errorf("%s: an unexpected run of a test binary", c.Pos)
 			}
 			run, err := testRun(ctx, c, strings.TrimSuffix(main, ".test"))
 			if err != nil {
-				return nil, fmt.Errorf("go test -n:%d: %w", c.Line, err)
+				return nil, fmt.Errorf("%s: %w", c.Pos, err)
 			}
 			res.Run = run
 			continue
@@ -86,7 +86,7 @@ func Link(ctx *replay.Context, a *actions.Action, main string, test bool) (*Resu
 			// -buildid= (from -ldflags) is empty, so there is none and cmd/go changes nothing.
 			// The buildid tool would instead fail on a binary without an ID: leave it out.
 			if linkBuildID != "" {
-				return nil, fmt.Errorf("go build -n:%d: the link keeps a build ID (%s): dgd needs -ldflags=-buildid=", c.Line, linkBuildID)
+				return nil, fmt.Errorf("%s: the link keeps a build ID (%s): dgd needs -ldflags=-buildid=", c.Pos, linkBuildID)
 			}
 		case c.Kind == actions.Tool && c.Tool == "link":
 			args := slices.Clone(c.Args)
@@ -106,7 +106,7 @@ func Link(ctx *replay.Context, a *actions.Action, main string, test bool) (*Resu
 			}
 			ws, err := w.CmdWords(c, args)
 			if err != nil {
-				return nil, fmt.Errorf("go build -n:%d: %w", c.Line, err)
+				return nil, fmt.Errorf("%s: %w", c.Pos, err)
 			}
 			w.Line(ws...)
 		default:
@@ -115,7 +115,7 @@ func Link(ctx *replay.Context, a *actions.Action, main string, test bool) (*Resu
 				err = fmt.Errorf("unexpected %s command in a link's action", c.Kind)
 			}
 			if err != nil {
-				return nil, fmt.Errorf("go build -n:%d: %w", c.Line, err)
+				return nil, fmt.Errorf("%s: %w", c.Pos, err)
 			}
 		}
 	}

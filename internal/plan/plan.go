@@ -132,7 +132,7 @@ func Make(in Input) (*Plan, error) {
 		acts *actions.Plan
 		test bool
 		name string
-	}{{in.Actions, false, "go build -n"}, {in.Tests, true, "go test -n"}} {
+	}{{in.Actions, false, "the build"}, {in.Tests, true, "the tests"}} {
 		if script.acts != nil {
 			if err := r.script(script.acts, script.test); err != nil {
 				return nil, fmt.Errorf("%s: %w", script.name, err)
@@ -200,7 +200,7 @@ func (r *replayer) script(acts *actions.Plan, test bool) error {
 		if c := a.Tool("preprofile"); c != nil && !a.Link {
 			key, _, err := compile.ProfileSource(r.in.ModRoot, replay.FlagValue(c.Args, "-i"))
 			if err != nil {
-				return fmt.Errorf("go build -n:%d: %w", c.Line, err)
+				return fmt.Errorf("%s: %w", c.Pos, err)
 			}
 			r.ctx.WorkPkg[a.Work] = key
 		}
@@ -217,7 +217,7 @@ func (r *replayer) script(acts *actions.Plan, test bool) error {
 		}
 		ip, ok := r.ctx.WorkPkg[a.Work]
 		if !ok {
-			return fmt.Errorf("line %d: %s is not linked: no package of a link's importcfg is built in it", a.Cmds[0].Line, a.Work)
+			return fmt.Errorf("%s: %s is not linked: no package of a link's importcfg is built in it", a.Cmds[0].Pos, a.Work)
 		}
 		p := r.byPath[ip]
 		if p == nil {

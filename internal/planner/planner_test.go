@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -74,5 +75,24 @@ func TestExpandGlobs(t *testing.T) {
 	}
 	if _, err := expandGlobs(d, []string{"./nothing/*"}); err == nil || !strings.Contains(err.Error(), `"./nothing/*"`) {
 		t.Errorf("error = %v, want one naming the pattern", err)
+	}
+}
+
+// A line of go test -n is named as such in errors, with its line and column.
+func TestUnknownShapeInTests(t *testing.T) {
+	r, err := goldens.Load("go1.26.8", "tested")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := strings.Replace(string(r.Files[goldens.TestN]), "mkdir -p $WORK/b001/\n", "mkdir -p $WORK/b001/\n  frobnicate $WORK/b001\n", 1)
+	line := strings.Count(n[:strings.Index(n, "  frobnicate")], "\n") + 1
+	rec := &Recorded{Request: Request{Packages: []string{"./..."}, Test: true},
+		GoEnv: GoEnv{"GOVERSION": "go1.26.8", "GOROOT": goldens.GOROOT, "GOMODCACHE": goldens.GOMODCACHE, "CC": "gcc",
+			"CGO_ENABLED": "0", "GOMOD": goldens.ModRoot + "/tested/go.mod"},
+		List: r.Files[goldens.GoList], BuildN: r.Files[goldens.BuildN], TestN: []byte(n)}
+	_, err = Derive(rec)
+	want := fmt.Sprintf("go test -n (go1.26.8):%d:3: unrecognised command \"frobnicate\"", line)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error lacks %q: %v", want, err)
 	}
 }
