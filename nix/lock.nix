@@ -13,6 +13,8 @@ let
   entries = map (m: { kind = elemAt m 0; path = elemAt m 1; version = elemAt m 2; hash = elemAt m 3; })
     (filter (m: m != null) (map (l: match "(module|mod) ([^ ]+) ([^ ]+) (sha256-[^ ]+)" l) lines));
   inherit (import ./lib.nix) storeName proxyEnvVars downloadPrelude;
+  # the download's layout is dgd's (`dgd fetch`), the one `dgd lock` hashes
+  dgd = import ./dgd.nix { inherit tc; };
 
   fetch = e: tc.run {
     name = "gomod-" + storeName "${e.path}@${e.version}";
@@ -23,19 +25,7 @@ let
     script = ''
       export HOME=$TMPDIR GOCACHE=$TMPDIR/gocache GOPATH=$TMPDIR/gopath GOMODCACHE=$TMPDIR/modcache \
         GOTOOLCHAIN=local GOFLAGS=-mod=mod GO111MODULE=on
-      ${downloadPrelude}mkdir $TMPDIR/empty && cd $TMPDIR/empty
-      if ! ${tc.dgdGo}/bin/go ${if e.kind == "mod" then "list -m" else "mod download"} -json ${e.path}@${e.version} > $TMPDIR/json 2> $TMPDIR/err; then
-        cat $TMPDIR/err $TMPDIR/json >&2
-        echo "dgd: cannot download module ${e.path}@${e.version} (GOPROXY=''${GOPROXY:-unset})" >&2
-        exit 1
-      fi
-      gomod=$(sed -n 's/^	"GoMod": "\(.*\)",\{0,1\}$/\1/p' $TMPDIR/json)
-      mkdir -p $out
-      cp "$gomod" $out/mod
-      ${if e.kind == "mod" then "" else ''
-        dir=$(sed -n 's/^	"Dir": "\(.*\)",\{0,1\}$/\1/p' $TMPDIR/json)
-        cp -R "$dir" $out/dir
-      ''}
+      ${downloadPrelude}${dgd}/bin/dgd fetch -go ${tc.dgdGo}/bin/go ${if e.kind == "mod" then "-mod " else ""}${e.path}@${e.version} $out
     '';
   };
   modules = listToAttrs (map (e: { name = "${e.path}@${e.version}"; value = fetch e; }) entries);

@@ -2,10 +2,13 @@
 //
 //	dgd plan [-C dir] [-o plan.json] [-gopkg path] [-modules file] [package]
 //	dgd lock [-C dir] [-check]
+//	dgd fetch [-go go] [-mod] path@version dir
 //
 // plan runs `go list -json -deps` and `go build -n` for one main package and writes the plan
 // that dgd's Nix code turns into derivations. lock writes dgd.lock, one line per module that
 // go.sum names with the Nix hash of its download; -check tells whether it is up to date.
+// fetch is one of those downloads, laid out as lock hashes it (the lock's fixed-output
+// derivations run it).
 package main
 
 import (
@@ -16,7 +19,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: dgd plan [-C dir] [-o plan.json] [-gopkg path] [-modules file] [package]\n       dgd lock [-C dir] [-check]")
+		fmt.Fprintln(os.Stderr, "usage: dgd plan [-C dir] [-o plan.json] [-gopkg path] [-modules file] [package]\n       dgd lock [-C dir] [-check]\n       dgd fetch [-go go] [-mod] path@version dir")
 		os.Exit(2)
 	}
 	var err error
@@ -25,8 +28,10 @@ func main() {
 		err = planMain(context.Background(), os.Args[2:])
 	case "lock":
 		err = lockMain(context.Background(), os.Args[2:])
+	case "fetch":
+		err = fetchMain(context.Background(), os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown command %q (known: plan, lock)", os.Args[1])
+		err = fmt.Errorf("unknown command %q (known: plan, lock, fetch)", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "dgd:", err)
