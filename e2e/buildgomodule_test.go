@@ -55,21 +55,6 @@ func TestLdflagsTagsAndRelink(t *testing.T) {
 	}
 }
 
-// goBuildFlags is goBuild with build flags instead of the default -ldflags.
-func goBuildFlags(t *testing.T, dir, pkg string, flags ...string) []byte {
-	t.Helper()
-	out := filepath.Join(t.TempDir(), "bin")
-	args := append([]string{"build", "-trimpath", "-buildvcs=false", "-o", out}, flags...)
-	cmd := exec.Command("go", append(args, pkg)...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOFLAGS=")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, b)
-	}
-	b, _ := os.ReadFile(out)
-	return b
-}
-
 // TestSubPackagesAndStrip builds two programs of one module into one output, stripped by
 // default as Nix strips (strip -S), and checks them against go build's binaries stripped so.
 func TestSubPackagesAndStrip(t *testing.T) {

@@ -35,19 +35,6 @@ var examples = []struct {
 	{"clib", ".", "clib", nil, nil}, // env: clibEnv
 }
 
-// clibEnv is the environment dgd gives cgo for examples/clib's buildInputs (libgreet): go
-// build gets the same.
-func clibEnv(t *testing.T) []string {
-	t.Helper()
-	outs, log, err := nixBuild(t, "-E", fmt.Sprintf(`import %s/examples/clib/libgreet { pkgs = import (builtins.getEnv "DGD_HOST_PKGS"); }`, repo))
-	if err != nil {
-		t.Fatalf("libgreet: %v\n%s", err, log)
-	}
-	l := outs[0]
-	return []string{"CGO_CFLAGS=-O2 -g -I" + l + "/include", "CGO_LDFLAGS=-O2 -g -L" + l + "/lib",
-		"PKG_CONFIG_PATH=" + l + "/lib/pkgconfig:" + l + "/share/pkgconfig"}
-}
-
 // TestExamplesIdenticalToGoBuild builds every example both ways and compares each binary,
 // byte for byte, with `go build -trimpath` of the same source by the same toolchain.
 func TestExamplesIdenticalToGoBuild(t *testing.T) {

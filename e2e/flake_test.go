@@ -9,24 +9,6 @@ import (
 	"testing"
 )
 
-// hostFlake is scripts/with-nix's host toolchain set as a flake: the nixpkgs the tests give
-// dgd's flake (no network, no nixpkgs here).
-func hostFlake(t *testing.T) string {
-	t.Helper()
-	p := filepath.Join(filepath.Dir(os.Getenv("DGD_HOST_PKGS")), "host-flake")
-	if _, err := os.Stat(filepath.Join(p, "flake.nix")); err != nil {
-		t.Fatalf("no host flake (%v): run the tests through scripts/with-nix (make test)", err)
-	}
-	return "path:" + p
-}
-
-// nixCmd runs nix with args in dir and returns what it printed on stdout.
-func nixCmd(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	out, _ := commandOutput(t, dir, "nix", args...)
-	return out
-}
-
 // TestFlake evaluates dgd's flake in pure mode, offline: nix flake check (the examples built
 // both ways and run), the dgd CLI through nix run, and a user's flake that takes dgd as an
 // input (nixpkgs through follows) and builds a program with lib.<system>.buildWithIFD,

@@ -4,39 +4,14 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
-
-// copyDir copies the example src into a new temporary directory.
-func copyDir(t *testing.T, src string) string {
-	t.Helper()
-	dst := filepath.Join(t.TempDir(), filepath.Base(src))
-	if out, err := exec.Command("cp", "-R", src, dst).CombinedOutput(); err != nil {
-		t.Fatalf("cp: %v\n%s", err, out)
-	}
-	return dst
-}
-
-// buildDir builds the module in dir with the named builder; extra is more arguments of the
-// builder, nixArgs more of nix-build. The binaries are not stripped unless extra says
-// dontStrip = false; pname is dir's name unless extra gives one.
-func buildDir(t *testing.T, builder, dir, extra string, nixArgs ...string) ([]string, string, error) {
-	t.Helper()
-	if !strings.Contains(extra, "dontStrip") {
-		extra += " dontStrip = true;"
-	}
-	if !strings.Contains(extra, "pname =") {
-		extra += fmt.Sprintf(" pname = %q;", filepath.Base(dir))
-	}
-	expr := fmt.Sprintf(`(import %s { }).%s { src = %s; %s }`, repo, builder, dir, extra)
-	return nixBuild(t, append(nixArgs, "-E", expr)...)
-}
 
 // TestIncrementalEdit edits one function body in examples/packages/a and checks, from Nix's
 // own output, that only a and the link are rebuilt (early cutoff: a's importer reads a's
@@ -80,7 +55,7 @@ func TestIncrementalEdit(t *testing.T) {
 			// early cutoff: a.Greeting is not inlined, so a's export data is unchanged and its
 			// importer (the main package) is not compiled again; only the link reads a's code
 			want := []string{"gopkg-example.com-packages-a", "golink-packages", "packages", tc.plan}
-			slicesSort(want)
+			slices.Sort(want)
 			if diff := cmp.Diff(want, built(log)); diff != "" {
 				t.Errorf("rebuilt derivations mismatch (-want +got):\n%s\nlog:\n%s", diff, log)
 			}
@@ -96,16 +71,6 @@ func TestIncrementalEdit(t *testing.T) {
 				t.Errorf("printed %q", s)
 			}
 		})
-	}
-}
-
-func slicesSort(s []string) {
-	for i := range s {
-		for j := i + 1; j < len(s); j++ {
-			if s[j] < s[i] {
-				s[i], s[j] = s[j], s[i]
-			}
-		}
 	}
 }
 
@@ -147,7 +112,7 @@ func TestEarlyCutoff(t *testing.T) {
 				if err != nil {
 					t.Fatalf("after %q -> %q: %v\n%s", from, to, err, log)
 				}
-				slicesSort(want)
+				slices.Sort(want)
 				if diff := cmp.Diff(want, built(log)); diff != "" {
 					t.Errorf("after %q -> %q, rebuilt (-want +got):\n%s\nlog:\n%s", from, to, diff, log)
 				}

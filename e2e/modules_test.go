@@ -8,80 +8,11 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
-
-var (
-	dgdOnce sync.Once
-	dgdPath string
-	dgdErr  error
-)
-
-// dgdBin builds cmd/dgd for the tests that run `dgd lock`.
-func dgdBin(t *testing.T) string {
-	t.Helper()
-	dgdOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "dgd-e2e-")
-		if err != nil {
-			dgdErr = err
-			return
-		}
-		dgdPath = filepath.Join(dir, "dgd")
-		out, err := exec.Command("go", "build", "-o", dgdPath, filepath.Join(repo, "cmd", "dgd")).CombinedOutput()
-		if err != nil {
-			dgdErr = fmt.Errorf("building dgd: %v\n%s", err, out)
-		}
-	})
-	if dgdErr != nil {
-		t.Fatal(dgdErr)
-	}
-	return dgdPath
-}
-
-func runIn(t *testing.T, dir string, env []string, name string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
-var gotHashRE = regexp.MustCompile(`got:\s+(sha256-[A-Za-z0-9+/=]+)`)
-
-// vendorHashOf learns a module's vendorHash the way a user does: from the mismatch error.
-func vendorHashOf(t *testing.T, dir string) string {
-	t.Helper()
-	_, log, err := buildDir(t, "buildWithIFD", dir, `vendorHash = "";`)
-	m := gotHashRE.FindStringSubmatch(log)
-	if err == nil || m == nil {
-		t.Fatalf("no hash mismatch reported for vendorHash = \"\": %v\n%s", err, log)
-	}
-	return m[1]
-}
-
-// planPackages lists the names of the package derivations that dgd plans for a module (the
-// standard library's layers included).
-func planPackages(t *testing.T, dir, extra string) map[string]bool {
-	t.Helper()
-	expr := fmt.Sprintf(`map (d: d.name) (builtins.attrValues ((import %s { }).buildWithIFD { src = %s; pname = "%s"; dontStrip = true; %s }).passthru.packages)`, repo, dir, filepath.Base(dir), extra)
-	out, err := exec.Command("nix-instantiate", "--eval", "--read-write-mode", "--strict", "--json", "-E", expr).CombinedOutput()
-	if err != nil {
-		t.Fatalf("nix-instantiate: %v\n%s", err, out)
-	}
-	names := map[string]bool{}
-	for _, ip := range regexp.MustCompile(`"([^"]+)"`).FindAllStringSubmatch(string(out), -1) {
-		names[ip[1]] = true
-	}
-	return names
-}
 
 // TestAddOneDependency adds a module to examples/dep and checks, from Nix's output, that of
 // the packages built before only the importer (the main package) is rebuilt, with the link:

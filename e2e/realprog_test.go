@@ -2,10 +2,8 @@ package e2e
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -22,30 +20,6 @@ var realPrograms = []struct {
 	{"sqlite", "github.com/mattn/go-sqlite3@v1.14.32", "_example/simple", "", "simple", false},
 	{"yq-vendorHash", "github.com/mikefarah/yq/v4@v4.54.3", "", "sha256-12MM73MiaUrs8phenwVDD9l1vMETRcFhNo1D0SsbHsM=", "yq", false},
 	{"yq-lock", "github.com/mikefarah/yq/v4@v4.54.3", "", "", "yq", true},
-}
-
-// download puts the source of module@version into a new writable directory.
-func download(t *testing.T, mv string) string {
-	t.Helper()
-	cache := t.TempDir()
-	cmd := exec.Command("go", "mod", "download", "-json", mv)
-	cmd.Env = append(os.Environ(), "GOMODCACHE="+cache, "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local")
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("go mod download %s: %v", mv, err)
-	}
-	var m struct{ Dir string }
-	if err := json.Unmarshal(out, &m); err != nil {
-		t.Fatal(err)
-	}
-	dst := filepath.Join(t.TempDir(), "src")
-	if out, err := exec.Command("cp", "-R", m.Dir, dst).CombinedOutput(); err != nil {
-		t.Fatalf("cp: %v\n%s", err, out)
-	}
-	if out, err := exec.Command("chmod", "-R", "u+w", dst, cache).CombinedOutput(); err != nil {
-		t.Fatalf("chmod: %v\n%s", err, out)
-	}
-	return dst
 }
 
 // TestRealProgramsIdenticalToGoBuild builds real programs both ways and compares them byte for

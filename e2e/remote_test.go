@@ -1,52 +1,10 @@
 package e2e
 
 import (
-	"net"
-	"os/exec"
 	"path/filepath"
-	"regexp"
-	"sort"
-	"strconv"
 	"strings"
 	"testing"
 )
-
-// loopbackBuilders starts n remote builders on loopback (scripts/loopback-builder: an OpenSSH
-// server on a free port of 127.0.0.1, one chroot store each) and returns Nix's builders
-// setting; the server stops when the test ends.
-func loopbackBuilders(t *testing.T, n int) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	dir := storeTempDir(t)
-	script := filepath.Join(repo, "scripts", "loopback-builder")
-	t.Cleanup(func() {
-		if out, err := exec.Command(script, "stop", dir).CombinedOutput(); err != nil {
-			t.Errorf("loopback-builder stop: %v\n%s", err, out)
-		}
-	})
-	out, _ := commandOutput(t, repo, script, "start", dir, strconv.Itoa(port), strconv.Itoa(n))
-	return strings.TrimSpace(out)
-}
-
-var remoteRE = regexp.MustCompile(`building '/nix/store/[a-z0-9]{32}-([^']+)\.drv' on '([^']+)'`)
-
-// builtOn maps each machine Nix reports building on (its store URI) to the names of the
-// derivations it built there.
-func builtOn(log string) map[string][]string {
-	on := map[string][]string{}
-	for _, m := range remoteRE.FindAllStringSubmatch(log, -1) {
-		on[m[2]] = append(on[m[2]], m[1])
-	}
-	for _, names := range on {
-		sort.Strings(names)
-	}
-	return on
-}
 
 // TestRemoteBuilders builds a program in an empty local store that may not build anything
 // itself (max-jobs = 0): every derivation (the planner's IFD, the module downloads, the

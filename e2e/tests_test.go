@@ -4,25 +4,14 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
-
-// goTest runs go test on the same source as the oracle of a test verdict: its output, and
-// whether it passed.
-func goTest(t *testing.T, dir string, args ...string) (string, bool) {
-	t.Helper()
-	cmd := exec.Command("go", append([]string{"test", "-vet=off", "-trimpath", "-count=1"}, args...)...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOFLAGS=")
-	out, err := cmd.CombinedOutput()
-	return string(out), err == nil
-}
 
 // TestChecksPerPackage builds examples/tested with its tests (doCheck, on by default): the
 // tests pass as with go test, their output is in the log, the test binary is the one
@@ -72,7 +61,7 @@ func TestChecksPerPackage(t *testing.T) {
 				"gopkg-example.com-tested-calc+example.com-tested-calc.test",
 				"gotest-example.com-tested-calc", "gotest-run-example.com-tested-calc", "tested", plan,
 			}
-			slicesSort(want)
+			slices.Sort(want)
 			if diff := cmp.Diff(want, built(log)); diff != "" {
 				t.Errorf("rebuilt derivations after a test-only edit (-want +got):\n%s\nlog:\n%s", diff, log)
 			}

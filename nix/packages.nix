@@ -120,6 +120,7 @@ let
     }) { taken = { }; list = [ ]; } hubs);
   layerOf = layerMembers.taken;
   layers = listToAttrs (map (l: { name = l.h; value = layer l.h l.members; }) layerMembers.list);
+  scheduler = builtins.elemAt (builtins.match "(#[^\n]*\n)*(.*)" (builtins.readFile ./layer-scheduler.sh)) 1;
   layer = h: members:
     let
       fn = m: "p_" + replaceStrings [ "/" "." "-" " " "[" "]" ] [ "_" "_" "_" "_" "_" "_" ] m;
@@ -144,32 +145,8 @@ let
       '') members);
       passAsFile = [ "steps" ];
       # run each step once the steps of the packages it imports are done, $c at once
-      script = preamble + ''
-        mkdir $TMPDIR/done
-        ifs=$IFS started=0
-        todo='${concatStringsSep " " (map (m: concatStringsSep ":" ([ (fn m) ] ++ map fn (filter inLayer byPath.${m}.Deps))) ordered)}'
-        while :; do
-          finished=0
-          for x in $TMPDIR/done/*; do [ ! -e "$x" ] || finished=$((finished + 1)); done
-          if [ -e $TMPDIR/failed ]; then wait; exit 1; fi
-          [ -n "$todo" ] || [ $started -gt $finished ] || break
-          left=
-          for e in $todo; do
-            IFS=:; set -- $e; IFS=$ifs
-            f=$1; shift; ready=1
-            for d; do [ -e $TMPDIR/done/$d ] || { ready=0; break; }; done
-            if [ $ready = 1 ] && [ $((started - finished)) -lt $c ]; then
-              (if sh -e -c ". \"\$stepsPath\"; $f"; then touch $TMPDIR/done/$f; else touch $TMPDIR/failed $TMPDIR/done/$f; fi) &
-              started=$((started + 1))
-            else
-              left="$left $e"
-            fi
-          done
-          todo=$left
-          sleep 0.05
-        done
-        wait
-      '';
+      # (layer-scheduler.sh)
+      script = preamble + replaceStrings [ "@todo@" ] [ (concatStringsSep " " (map (m: concatStringsSep ":" ([ (fn m) ] ++ map fn (filter inLayer byPath.${m}.Deps))) ordered)) ] scheduler;
     } // packageOutputs // (if cc && ccInputs != [ ] then { inherit ccInputs; } else { }));
 
   links = map (l: step { drvName = "golink-" + storeName l.Binary; st = l; }) plan.Links;
