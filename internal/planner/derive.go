@@ -30,11 +30,7 @@ func Derive(r *Recorded) (*Derived, error) {
 	if err != nil {
 		return nil, err
 	}
-	pkgs, err := adapter.DecodeBytes(r.List)
-	if err != nil {
-		return nil, err
-	}
-	mains, tested, err := roots(pkgs, modRoot, r.Request)
+	pkgs, mains, tested, err := r.roots(modRoot)
 	if err != nil {
 		return nil, err
 	}
@@ -101,6 +97,15 @@ func (ge GoEnv) check(dir string) (string, error) {
 
 // pkgConfig is the pkg-config command cmd/go runs.
 func (ge GoEnv) pkgConfig() string { return cmp.Or(firstWord(ge["PKG_CONFIG"]), "pkg-config") }
+
+// roots decodes go list's packages and chooses the main and the tested ones (roots).
+func (r *Recorded) roots(modRoot string) (pkgs []*adapter.Package, mains, tested []string, err error) {
+	if pkgs, err = adapter.DecodeBytes(r.List); err != nil {
+		return nil, nil, nil, err
+	}
+	mains, tested, err = roots(pkgs, modRoot, r.Request)
+	return pkgs, mains, tested, err
+}
 
 // defaultExclude is what buildGoModule leaves out of ./... unless told which packages to build.
 const defaultExclude = `(^|/)(examples|Godeps)(/|$)`

@@ -94,7 +94,7 @@ var toolEnv = []string{"GOOS", "GOARCH", "GOEXPERIMENT", "GOAMD64", "GOARM", "GO
 
 // Gather runs every process a plan needs and records what they printed: go env, go list,
 // pkg-config, go build -n, go test -n and the C compiler's flag probes. Which packages go
-// build and go test are given comes from go list's answer (roots), as in Derive.
+// build and go test are given comes from go list's answer (Recorded.roots), as in Derive.
 func Gather(ctx context.Context, cfg Config) (*Recorded, error) {
 	patterns, err := expandGlobs(cfg.Dir, cfg.Packages)
 	if err != nil {
@@ -143,11 +143,7 @@ func Gather(ctx context.Context, cfg Config) (*Recorded, error) {
 		}
 		return nil, err
 	}
-	pkgs, err := adapter.DecodeBytes(r.List)
-	if err != nil {
-		return nil, err
-	}
-	mains, tested, err := roots(pkgs, modRoot, r.Request)
+	pkgs, mains, tested, err := r.roots(modRoot)
 	if err != nil {
 		return nil, err
 	}
