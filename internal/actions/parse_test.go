@@ -32,7 +32,7 @@ const recordedGo = "go1.26.8"
 
 // wantLinks are the programs each example links.
 var wantLinks = map[string][]string{"asm": {"asm"}, "cgo": {"cgo"}, "dep": {"dep"}, "embed": {"embed"}, "hello": {"hello"},
-	"majorv2": {"majorv2"}, "multi": {"one", "two", "gen"}, "packages": {"packages"}, "pgo": {"pgo"}, "subpackage": {"hello"}, "tested": {"tested"},
+	"majorv2": {"majorv2"}, "multi": {"one", "two", "gen"}, "packages": {"packages"}, "pgo": {"pgo"}, "stamped": {"stamped"}, "subpackage": {"hello"}, "tested": {"tested"},
 	"vendored": {"vendored"}, "workspace": {"app"}}
 
 func TestRecordedScripts(t *testing.T) {

@@ -25,7 +25,7 @@ import (
 // recording's inputs, with the recording machine's directories replaced (goldens.Normalise).
 func Record(ctx context.Context, goBin, example string) (*goldens.Recording, error) {
 	dir := filepath.Join(goldens.Root(), "examples", example)
-	r, err := planner.Gather(ctx, planner.Config{Go: goBin, Dir: dir, Env: append(os.Environ(), "GOFLAGS="), OutDir: goldens.OutDir, ProbeCC: true,
+	r, err := planner.Gather(ctx, planner.Config{Go: goBin, Dir: dir, Env: append(os.Environ(), "GOFLAGS="), OutDir: goldens.OutDir, ProbeCC: true, Flags: goldens.FlagsOf(example),
 		Request: planner.Request{Packages: goldens.PackagesOf(example), Test: goldens.Tested[example]}})
 	if err != nil {
 		return nil, err

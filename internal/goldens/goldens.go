@@ -27,7 +27,7 @@ const (
 )
 
 // Examples are the examples that have recordings.
-var Examples = []string{"asm", "cgo", "dep", "embed", "hello", "majorv2", "multi", "packages", "pgo", "subpackage", "tested", "vendored", "workspace"}
+var Examples = []string{"asm", "cgo", "dep", "embed", "hello", "majorv2", "multi", "packages", "pgo", "stamped", "subpackage", "tested", "vendored", "workspace"}
 
 // Tested are the examples whose tests are recorded too: go list -test, go test -n and the test
 // mains go list generated.
@@ -67,6 +67,15 @@ func Root() string {
 // Dir is where the recordings of example for goVersion live.
 func Dir(goVersion, example string) string {
 	return filepath.Join(Root(), "goldens", goVersion, example)
+}
+
+// FlagsOf are the build flags an example is recorded with, as its arguments in
+// examples/args.nix give them to the planner (ldflags, then tags).
+func FlagsOf(example string) []string {
+	if example == "stamped" {
+		return []string{"-ldflags=-X main.name=DGD", "-tags=excited"}
+	}
+	return nil
 }
 
 // PackagesOf are the packages built for an example.

@@ -33,7 +33,7 @@ func makeRecorded(t *testing.T, example string) *Plan {
 
 func TestRecordedExamplesPlan(t *testing.T) {
 	wantBin := map[string][]string{"asm": {"asm"}, "cgo": {"cgo"}, "dep": {"dep"}, "embed": {"embed"}, "hello": {"hello"},
-		"majorv2": {"majorv2"}, "multi": {"one", "two", "gen"}, "packages": {"packages"}, "pgo": {"pgo"}, "subpackage": {"hello"}, "tested": {"tested"},
+		"majorv2": {"majorv2"}, "multi": {"one", "two", "gen"}, "packages": {"packages"}, "pgo": {"pgo"}, "stamped": {"stamped"}, "subpackage": {"hello"}, "tested": {"tested"},
 		"vendored": {"vendored"}, "workspace": {"app"}}
 	for _, ex := range goldens.Examples {
 		t.Run(ex, func(t *testing.T) {
