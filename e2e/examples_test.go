@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,75 +10,105 @@ import (
 	"testing"
 )
 
-// examples mirrors examples/default.nix: how `go build` builds the same thing (one entry per
-// program: examples/multi makes two).
-var examples = []struct {
-	name, pkg, bin string
-	env            []string
-	flags          []string // go build flags; default -ldflags=-buildid=
-}{
-	{"asm", ".", "asm", nil, nil},
-	{"cgo", ".", "cgo", nil, nil},
-	{"dep", ".", "dep", nil, nil},
-	{"dep_lock", ".", "dep", nil, nil},
-	{"embed", ".", "embed", nil, nil},
-	{"hello", ".", "hello", nil, nil},
-	{"hello_nocgo", ".", "hello", []string{"CGO_ENABLED=0"}, nil},
-	{"packages", ".", "packages", nil, nil},
-	{"storepath", ".", "storepath", nil, nil},
-	{"subpackage", "./cmd/hello", "hello", nil, nil},
-	{"vendored", ".", "vendored", nil, nil},
-	{"workspace", "./app", "app", nil, nil},
-	{"stamped", ".", "stamped", nil, []string{"-tags=excited", "-ldflags=-X main.name=DGD -buildid="}},
-	{"multi", "./cmd/one", "one", nil, nil},
-	{"multi", "./cmd/two", "two", nil, nil},
-	{"tested", ".", "tested", nil, nil},
-	{"clib", ".", "clib", nil, nil}, // env: clibEnv
+// example is one example of examples/args.nix, the one list of them, and what go build needs
+// to build the same: its directory (src), flags and environment, and its programs (from its
+// plan: import path and the name go gives the binary).
+type example struct {
+	Name, Dir      string
+	Ldflags, Tags  []string
+	Env            map[string]string
+	HasBuildInputs bool
+	Links          []struct{ ImportPath, Binary string }
+}
+
+// examples reads examples/args.nix and each example's plan (buildWithIFD's planDrv).
+func examples(t *testing.T) []example {
+	t.Helper()
+	out, _ := commandOutput(t, repo, "nix-instantiate", "--eval", "--json", "--strict", "-E", `
+	  builtins.attrValues (builtins.mapAttrs (n: a: {
+	    Name = n; Dir = toString a.src; Ldflags = a.ldflags or [ ]; Tags = a.tags or [ ];
+	    Env = builtins.mapAttrs (_: toString) (a.env or { }); HasBuildInputs = a ? buildInputs;
+	  }) (import ./examples/args.nix { pkgs = null; }))`)
+	var exs []example
+	if err := json.Unmarshal([]byte(out), &exs); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--arg", "useDynDrv", "false"}
+	for _, ex := range exs {
+		args = append(args, "-A", "examples."+ex.Name+".passthru.planDrv")
+	}
+	plans, log, err := nixBuild(t, args...)
+	if err != nil || len(plans) != len(exs) {
+		t.Fatalf("the examples' plans: %v (%d for %d examples)\n%s", err, len(plans), len(exs), log)
+	}
+	for i := range exs {
+		var plan struct{ Links []struct{ ImportPath, Binary string } }
+		b, err := os.ReadFile(plans[i])
+		if err == nil {
+			err = json.Unmarshal(b, &plan)
+		}
+		exs[i].Links = plan.Links
+		if err != nil || len(exs[i].Links) == 0 {
+			t.Fatalf("%s's plan %s: %v, %d links", exs[i].Name, plans[i], err, len(exs[i].Links))
+		}
+	}
+	return exs
 }
 
 // TestExamplesIdenticalToGoBuild builds every example both ways and compares each binary,
 // byte for byte, with `go build -trimpath` of the same source by the same toolchain.
 func TestExamplesIdenticalToGoBuild(t *testing.T) {
 	requireNix(t)
+	exs := examples(t)
 	want := map[string][]byte{}
-	for _, ex := range examples {
-		dir := strings.TrimSuffix(ex.name, "_lock") // dep_lock builds examples/dep
-		if ex.flags != nil {
-			want[ex.name+ex.bin] = goBuildFlags(t, filepath.Join(repo, "examples", dir), ex.pkg, ex.flags...)
-			continue
+	for _, ex := range exs {
+		var env []string
+		for k, v := range ex.Env {
+			env = append(env, k+"="+v)
 		}
-		env := ex.env
-		if ex.name == "clib" {
+		if ex.HasBuildInputs {
+			if ex.Name != "clib" {
+				t.Fatalf("%s has buildInputs: give the test its C environment as clibEnv gives clib's", ex.Name)
+			}
 			env = clibEnv(t)
 		}
-		want[ex.name+ex.bin] = goBuild(t, filepath.Join(repo, "examples", dir), ex.pkg, env)
+		flags := []string{"-ldflags=" + strings.TrimSpace(strings.Join(ex.Ldflags, " ")+" -buildid=")}
+		if len(ex.Tags) > 0 {
+			flags = append(flags, "-tags="+strings.Join(ex.Tags, ","))
+		}
+		for _, l := range ex.Links {
+			want[ex.Name+"/"+l.Binary] = goBuildEnvFlags(t, ex.Dir, l.ImportPath, env, flags...)
+		}
 	}
+	t.Logf("%d examples, %d programs", len(exs), len(want))
 	for _, dyn := range []bool{false, true} {
 		mode := map[bool]string{false: "ifd", true: "dyndrv"}[dyn]
 		t.Run(mode, func(t *testing.T) {
 			args := []string{"--arg", "useDynDrv", fmt.Sprint(dyn)}
-			for _, ex := range examples {
-				args = append(args, "-A", "examples."+ex.name)
+			for _, ex := range exs {
+				args = append(args, "-A", "examples."+ex.Name)
 			}
 			outs, log, err := nixBuild(t, args...)
 			if err != nil {
 				t.Fatalf("nix-build: %v\n%s", err, log)
 			}
-			if len(outs) != len(examples) {
-				t.Fatalf("nix-build printed %d paths for %d examples: %q", len(outs), len(examples), outs)
+			if len(outs) != len(exs) {
+				t.Fatalf("nix-build printed %d paths for %d examples: %q", len(outs), len(exs), outs)
 			}
-			for i, ex := range examples {
-				bin := filepath.Join(outs[i], "bin", ex.bin)
-				got, err := os.ReadFile(bin)
-				if err != nil {
-					t.Errorf("%s: %v", ex.name, err)
-					continue
-				}
-				if !bytes.Equal(got, want[ex.name+ex.bin]) {
-					t.Errorf("%s: %s differs from go build -trimpath (%d vs %d bytes)", ex.name, bin, len(got), len(want[ex.name+ex.bin]))
-				}
-				if s := run(t, bin); s != "Hello, DGD!" {
-					t.Errorf("%s printed %q", ex.name, s)
+			for i, ex := range exs {
+				for _, l := range ex.Links {
+					bin := filepath.Join(outs[i], "bin", l.Binary)
+					got, err := os.ReadFile(bin)
+					if err != nil {
+						t.Errorf("%s: %v", ex.Name, err)
+						continue
+					}
+					if w := want[ex.Name+"/"+l.Binary]; !bytes.Equal(got, w) {
+						t.Errorf("%s: %s differs from go build -trimpath (%d vs %d bytes)", ex.Name, bin, len(got), len(w))
+					}
+					if s := run(t, bin); s != "Hello, DGD!" {
+						t.Errorf("%s printed %q", ex.Name, s)
+					}
 				}
 			}
 		})

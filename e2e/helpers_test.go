@@ -21,15 +21,25 @@ import (
 // goBuildFlags is goBuild with build flags instead of the default -ldflags.
 func goBuildFlags(t *testing.T, dir, pkg string, flags ...string) []byte {
 	t.Helper()
+	return goBuildEnvFlags(t, dir, pkg, nil, flags...)
+}
+
+// goBuildEnvFlags is go build -trimpath -buildvcs=false of pkg in dir with flags, and env
+// added to the environment: the binary.
+func goBuildEnvFlags(t *testing.T, dir, pkg string, env []string, flags ...string) []byte {
+	t.Helper()
 	out := filepath.Join(t.TempDir(), "bin")
 	args := append([]string{"build", "-trimpath", "-buildvcs=false", "-o", out}, flags...)
 	cmd := exec.Command("go", append(args, pkg)...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOFLAGS=")
+	cmd.Env = append(os.Environ(), append([]string{"GOTOOLCHAIN=local", "GOFLAGS="}, env...)...)
 	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, b)
+		t.Fatalf("go build in %s: %v\n%s", dir, err, b)
 	}
-	b, _ := os.ReadFile(out)
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return b
 }
 
@@ -237,18 +247,7 @@ func built(log string) []string {
 // `go build -trimpath -buildvcs=false -ldflags=-buildid=`.
 func goBuild(t *testing.T, dir, pkg string, env []string) []byte {
 	t.Helper()
-	out := filepath.Join(t.TempDir(), "bin")
-	cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false", "-ldflags=-buildid=", "-o", out, pkg)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), append([]string{"GOTOOLCHAIN=local", "GOFLAGS="}, env...)...)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build in %s: %v\n%s", dir, err, b)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return goBuildEnvFlags(t, dir, pkg, env, "-ldflags=-buildid=")
 }
 
 func run(t *testing.T, bin string) string {
