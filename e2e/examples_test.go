@@ -42,7 +42,9 @@ func examples(t *testing.T) []example {
 		t.Fatalf("the examples' plans: %v (%d for %d examples)\n%s", err, len(plans), len(exs), log)
 	}
 	for i := range exs {
-		var plan struct{ Links []struct{ ImportPath, Binary string } }
+		var plan struct {
+			Links []struct{ ImportPath, Binary string }
+		}
 		b, err := os.ReadFile(plans[i])
 		if err == nil {
 			err = json.Unmarshal(b, &plan)
