@@ -76,7 +76,7 @@ type Recorded struct {
 	// CCSupports are the C compiler's answers to cmd/go's flag probes (cgo.Probed), with
 	// CGO_ENABLED=1 and a package that uses cgo (or ProbeCC).
 	CCSupports map[string]bool
-	GoPkg      string // the package directory holding GOROOT
+	GoPkg      string // the package directory holding GOROOT ("": GOROOT itself, as Derive takes it)
 	GOCACHE    string // the GOCACHE go ran with (it no longer exists): test mains' paths name it
 }
 
@@ -128,9 +128,6 @@ func Gather(ctx context.Context, cfg Config) (*Recorded, error) {
 	}
 	if err := json.Unmarshal(o, &r.GoEnv); err != nil {
 		return nil, fmt.Errorf("go env: %w", err)
-	}
-	if r.GoPkg == "" {
-		r.GoPkg = r.GoEnv["GOROOT"]
 	}
 	modRoot, err := r.GoEnv.check(cfg.Dir)
 	if err != nil {
