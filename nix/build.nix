@@ -76,22 +76,38 @@ let
       planFlags = map (e: "-exclude=" + shellQuote e) excludedPackages
         ++ (if test then [ "-test" ] ++ map (f: "-testflag=" + shellQuote f) checkFlags else [ ]);
       dgd = import ./dgd.nix { inherit tc; };
-      # the shell lines that run `dgd plan` into $TMPDIR/plan.json
-      planScript = ''
-        export HOME=$TMPDIR GOCACHE=$TMPDIR/gocache GOPATH=$TMPDIR/gopath GOTOOLCHAIN=local GOPROXY=off GOSUMDB=off
-        export GOMODCACHE=${if modcache == null then "$TMPDIR/no-modules" else modcache}
-        ${concatStringsSep "\n" (map (e: "export ${shellQuote e}") envList)}
-        if ! ${dgd}/bin/dgd plan -C ${srcPath} -gopkg ${tc.go} -go ${tc.go}/bin/go -o $TMPDIR/plan.json \
-            ${if lock == null then "" else "-modules $modulesFilePath"} \
-            ${concatStringsSep " " (map (f: "-goflag=" + shellQuote f) goflags ++ planFlags)} ${concatStringsSep " " pkgArgs}; then
-          ${if hasVendorHash || lock != null then "" else ''
-            if grep -q '^require' ${srcPath}/go.mod 2>/dev/null; then
-              echo "dgd: ${name} requires third-party modules: set vendorHash (use vendorHash = \"\"; the error then prints the right hash), or write a dgd.lock with \`dgd lock\`" >&2
-            fi''}
-          exit 1
-        fi
-      '';
-    in { inherit tc name modulesFile planScript cgoOff ccInputs tools dgd;
+      # The planner's input: what of src shapes a plan (`dgd skeleton`: file names, Go files'
+      # headers and //go:embed lines, test files, go.mod, go.sum, ...), content-addressed with
+      # earlyCutoff, so that an edit which leaves it the same (a change inside a function, a new
+      # declaration) finds its plan already built: Nix resolves the plan's derivation to one it
+      # has built before.
+      skeleton = tc.run ({
+        name = "${name}-skeleton";
+        script = "${dgd}/bin/dgd skeleton ${srcRoot} $out";
+      } // (if earlyCutoff then { __contentAddressed = true; outputHashMode = "recursive"; outputHashAlgo = "sha256"; } else { }));
+      planSrc = if modRoot == "." then "${skeleton}" else "${skeleton}/${modRoot}";
+      # the plan: `dgd plan` of the skeleton
+      planDrv = tc.run {
+        name = "${name}-plan.json";
+        script = ''
+          export HOME=$TMPDIR GOCACHE=$TMPDIR/gocache GOPATH=$TMPDIR/gopath GOTOOLCHAIN=local GOPROXY=off GOSUMDB=off
+          export GOMODCACHE=${if modcache == null then "$TMPDIR/no-modules" else modcache}
+          ${concatStringsSep "\n" (map (e: "export ${shellQuote e}") envList)}
+          if ! ${dgd}/bin/dgd plan -C ${planSrc} -gopkg ${tc.go} -go ${tc.go}/bin/go -o $out \
+              ${if lock == null then "" else "-modules $modulesFilePath"} \
+              ${concatStringsSep " " (map (f: "-goflag=" + shellQuote f) goflags ++ planFlags)} ${concatStringsSep " " pkgArgs}; then
+            ${if hasVendorHash || lock != null then "" else ''
+              if grep -q '^require' ${planSrc}/go.mod 2>/dev/null; then
+                echo "dgd: ${name} requires third-party modules: set vendorHash (use vendorHash = \"\"; the error then prints the right hash), or write a dgd.lock with \`dgd lock\`" >&2
+              fi''}
+            exit 1
+          fi
+        '';
+        extraPath = (if cgoOff then [ ] else [ tc.cc ]) ++ tools;
+        inherit modulesFile ccInputs;
+        passAsFile = [ "modulesFile" ];
+      };
+    in { inherit tc name planDrv cgoOff ccInputs tools dgd;
       # packages.nix's arguments but the plan: the same in both modes
       packagesArgs = {
         toolchain = tc.data;
@@ -135,7 +151,7 @@ let
       inherit (args) dontStrip;
       # the result's cache output keeps what a rebuild reuses alive while it is a gc root: the
       # planner, the plan, the toolchain, the module sources and every package's outputs
-      cacheRefs = [ "${p0.dgd}" "${tc.go}" "${tc.busybox}" ] ++ bins.cacheRefs;
+      cacheRefs = [ "${p0.dgd}" "${tc.go}" "${tc.busybox}" "${p0.planDrv}" ] ++ bins.cacheRefs;
       result = tc.run {
         name = if args.version != null then "${pname}-${args.version}" else pname;
         extraPath = if dontStrip then [ ] else [ tc.bintools ];
@@ -161,8 +177,8 @@ let
       } // args.passthru;
 
 in
-# The modes. A mode is a function of prepare's result p (the toolchain p.tc, p.planScript that
-# runs the planner, p.packagesArgs for packages.nix, ...) to
+# The modes. A mode is a function of prepare's result p (the toolchain p.tc, p.planDrv whose
+# output is the plan, p.packagesArgs for packages.nix, ...) to
 #   outPath    a store path (or builtins.outputOf's placeholder) holding bin/<name>: the
 #              programs as go links them, once every test has passed
 #   drv        the derivation of outPath where evaluation has it, else null

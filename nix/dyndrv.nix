@@ -1,8 +1,8 @@
 # buildWithDynDrv's mode (the contract is in build.nix, where the modes are declared): dynamic
-# derivations. A text-hashed, content-addressed producer runs the planner and, with
-# recursive-nix, one nix-instantiate that registers every per-package .drv at once (packages.nix,
-# called with the same arguments as buildWithIFD's, written as Nix source by lib.toNix); its
-# output is the .drv of the programs, built through builtins.outputOf.
+# derivations. A text-hashed, content-addressed producer reads the plan (p.planDrv's output)
+# and, with recursive-nix, runs one nix-instantiate that registers every per-package .drv at
+# once (packages.nix, called with the same arguments as buildWithIFD's, written as Nix source
+# by lib.toNix); its output is the .drv of the programs, built through builtins.outputOf.
 p:
 let
   inherit (builtins) concatStringsSep;
@@ -19,8 +19,7 @@ let
     system = tc.system;
     builder = "${tc.busybox}/bin/sh";
     args = [ "-e" "-c" ". \"$scriptPath\"" ];
-    PATH = concatStringsSep ":" ([ "${tc.busybox}/bin" "${tc.innerNix}/bin" ] ++ map (t: "${t}/bin") ((if p.cgoOff then [ ] else [ tc.cc ]) ++ p.tools));
-    inherit (p) ccInputs;
+    PATH = "${tc.busybox}/bin:${tc.innerNix}/bin";
     requiredSystemFeatures = [ "recursive-nix" ];
     # local, where Nix has a build slot (max-jobs > 0): it is cheap, and Nix 2.34's remote
     # builds copy back only a derivation's outputs, not the .drv files this one's refers to
@@ -30,19 +29,16 @@ let
     outputHashAlgo = "sha256";
     NIX_CONFIG = "extra-experimental-features = nix-command ca-derivations dynamic-derivations";
     inherit innerExpr;
-    inherit (p) modulesFile;
+    PLAN = p.planDrv;
     script = ''
       t0=$(cut -d' ' -f1 /proc/uptime)
-    '' + p.planScript + ''
-      t1=$(cut -d' ' -f1 /proc/uptime)
-      export PLAN=$TMPDIR/plan.json
       drv=$(nix-instantiate "$innerExprPath" 2>$TMPDIR/inst.log) || { cat $TMPDIR/inst.log >&2; exit 1; }
-      t2=$(cut -d' ' -f1 /proc/uptime)
+      t1=$(cut -d' ' -f1 /proc/uptime)
       n=$(nix-store -qR "$drv" | grep -c -- '-gopkg-.*\.drv$\|-go-std-.*\.drv$' || true)
-      awk -v a=$t0 -v b=$t1 -v c=$t2 -v n=$n 'BEGIN { printf "dgd: planned in %.2f s, registered %d package and standard-library layer derivations (+ links, tests) in %.2f s\n", b-a, n, c-b }' >&2
+      awk -v a=$t0 -v b=$t1 -v n=$n 'BEGIN { printf "dgd: registered %d package and standard-library layer derivations (+ links, tests) in %.2f s\n", n, b-a }' >&2
       cp $drv $out
     '';
-    passAsFile = [ "script" "innerExpr" "modulesFile" ];
+    passAsFile = [ "script" "innerExpr" ];
   };
 in
 {

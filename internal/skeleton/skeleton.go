@@ -1,0 +1,270 @@
+// Package skeleton writes the part of a source tree that shapes a plan: the input of the
+// planner, so that an edit which leaves it the same re-plans nothing (the planner's derivation
+// takes a content-addressed skeleton of the sources, and Nix finds its plan already built).
+//
+// What go list and go build -n read of a module, and so what a skeleton keeps:
+//   - every directory and every file name (package patterns, //go:embed patterns and the files
+//     they match, the files go list lists but does not build); a file's content is dropped
+//     unless a rule below keeps some of it. Symbolic links stay links.
+//   - of a .go file, what go/build reads: the header up to the end of its imports (build
+//     constraints, //go:debug lines, the package clause, the imports, cgo's preamble and its
+//     #cgo lines), then the file's //go:embed lines (a line comment that starts a line);
+//   - a _test.go file whole: go list -test generates the test main from the names of its test,
+//     benchmark, fuzz and example functions and from the examples' output comments;
+//   - of the other files whose build constraints go/build reads (.c, .h, .s, ...), the leading
+//     comments and blank space, which is all it reads;
+//   - go.mod, go.sum, go.work, go.work.sum, vendor/modules.txt and profiles (*.pgo) whole.
+//
+// A .go file whose header does not scan as Go is kept whole, so that go reports the same
+// error. The .git directory is left out: dgd's go commands run with -buildvcs=false.
+// skeleton_test.go checks that every example plans the same from its skeleton as from its
+// sources; e2e's corpus test checks it for real programs.
+package skeleton
+
+import (
+	"bytes"
+	"fmt"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Write writes the skeleton of the tree src to dst, which must not exist.
+func Write(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		to := filepath.Join(dst, rel)
+		switch {
+		case d.IsDir() && d.Name() == ".git" && rel != ".":
+			return filepath.SkipDir
+		case d.IsDir():
+			return os.Mkdir(to, 0o755)
+		case d.Type()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(path)
+			if err != nil {
+				return err
+			}
+			return os.Symlink(target, to)
+		case !d.Type().IsRegular():
+			return fmt.Errorf("%s: not a regular file, a directory or a symbolic link: a Go module's sources cannot hold it", path)
+		}
+		kept, err := keep(filepath.ToSlash(rel), path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(to, kept, 0o644)
+	})
+}
+
+// whole are the files go reads whole, by name (or, for modules.txt, by path).
+var whole = map[string]bool{"go.mod": true, "go.sum": true, "go.work": true, "go.work.sum": true}
+
+// constrained are the extensions of the files, besides .go, whose leading comments go/build
+// reads for build constraints.
+var constrained = map[string]bool{".c": true, ".cc": true, ".cxx": true, ".cpp": true, ".m": true, ".s": true,
+	".h": true, ".hh": true, ".hpp": true, ".hxx": true, ".f": true, ".F": true, ".f90": true, ".S": true,
+	".sx": true, ".swig": true, ".swigcxx": true}
+
+// keep is what the skeleton keeps of the file at path (rel, relative to the tree's root).
+func keep(rel, path string) ([]byte, error) {
+	name := filepath.Base(rel)
+	ext := filepath.Ext(name)
+	switch {
+	case whole[name] || rel == "vendor/modules.txt" || strings.HasSuffix(rel, "/vendor/modules.txt") || ext == ".pgo" ||
+		strings.HasSuffix(name, "_test.go"):
+		return os.ReadFile(path)
+	case ext == ".go":
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		return goFile(b), nil
+	case constrained[ext]:
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		return b[:leadingComments(b)], nil
+	}
+	return nil, nil
+}
+
+// goFile is what go/build reads of a Go file: its header to the end of the imports, then its
+// //go:embed lines; the whole file if it does not scan or its header does not parse.
+func goFile(src []byte) []byte {
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(src))
+	var s scanner.Scanner
+	broken := false
+	s.Init(file, src, func(token.Position, string) { broken = true }, scanner.ScanComments)
+	var toks []tok // but comments
+	var embeds []tok
+	for {
+		pos, t, lit := s.Scan()
+		off := file.Offset(pos)
+		switch {
+		case t == token.EOF:
+			toks = append(toks, tok{len(src), t, ""})
+		case t != token.COMMENT:
+			toks = append(toks, tok{off, t, lit})
+			continue
+		case strings.HasPrefix(lit, "//go:embed") && startsLine(src, off):
+			embeds = append(embeds, tok{off, t, lit})
+			continue
+		default:
+			continue
+		}
+		break
+	}
+	cut := header(src, toks)
+	if broken || cut < 0 {
+		return src
+	}
+	out := append([]byte(nil), src[:cut]...)
+	for _, e := range embeds {
+		if e.off >= cut {
+			out = append(append(append(out, '\n'), e.lit...), '\n')
+		}
+	}
+	if !sameHeader(src, out) {
+		return src
+	}
+	return out
+}
+
+// sameHeader says whether go/parser reads the same package clause, imports and comments
+// before the first declaration from the skeleton of a file as from the file: the check that
+// the cut was made where go/build's reading stops.
+func sameHeader(src, skel []byte) bool {
+	read := func(b []byte) string {
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, "", b, parser.ImportsOnly|parser.ParseComments)
+		if err != nil {
+			return "\x00error"
+		}
+		var w strings.Builder
+		fmt.Fprintf(&w, "package %s\n", f.Name.Name)
+		for _, im := range f.Imports {
+			fmt.Fprintf(&w, "import %v %s %q\n", im.Name, im.Path.Value, im.Doc.Text())
+		}
+		for _, g := range f.Comments {
+			if g.Pos() < f.Name.Pos() {
+				fmt.Fprintf(&w, "comment %q\n", g.Text())
+			}
+		}
+		return w.String()
+	}
+	return read(src) == read(skel)
+}
+
+// tok is a token of a Go file, at offset off.
+type tok struct {
+	off int
+	t   token.Token
+	lit string
+}
+
+// header is the length of the package clause and the import declarations of the file with
+// tokens toks (the last one EOF), or -1 if they do not parse.
+func header(src []byte, toks []tok) int {
+	i := 0
+	at := func(ts ...token.Token) bool {
+		for k, t := range ts {
+			if i+k >= len(toks) || toks[i+k].t != t {
+				return false
+			}
+		}
+		return true
+	}
+	// semi reads a semicolon and says where it ends: an inserted one (at a newline, or at a
+	// comment before it) at the end of its line
+	semi := func() int {
+		switch {
+		case at(token.SEMICOLON) && toks[i].lit == "\n":
+			i++
+			if nl := bytes.IndexByte(src[toks[i-1].off:], '\n'); nl >= 0 {
+				return toks[i-1].off + nl + 1
+			}
+			return len(src)
+		case at(token.SEMICOLON):
+			i++
+			return toks[i-1].off + 1
+		case at(token.EOF):
+			return toks[i].off
+		}
+		return -1
+	}
+	spec := func() bool {
+		if at(token.IDENT) || at(token.PERIOD) {
+			i++
+		}
+		if !at(token.STRING) {
+			return false
+		}
+		i++
+		return true
+	}
+	if !at(token.PACKAGE, token.IDENT) {
+		return -1
+	}
+	i += 2
+	end := semi()
+	for end >= 0 && at(token.IMPORT) {
+		i++
+		if at(token.LPAREN) {
+			for i++; !at(token.RPAREN); {
+				if !spec() || !at(token.RPAREN) && semi() < 0 {
+					return -1
+				}
+			}
+			i++
+		} else if !spec() {
+			return -1
+		}
+		end = semi()
+	}
+	return end
+}
+
+// startsLine says whether only blanks come before offset off on its line.
+func startsLine(src []byte, off int) bool {
+	line := src[bytes.LastIndexByte(src[:off], '\n')+1 : off]
+	return len(bytes.Trim(line, " \t")) == 0
+}
+
+// leadingComments is the length of b's leading blank space and comments, which is what
+// go/build reads of a non-Go file.
+func leadingComments(b []byte) int {
+	i := 0
+	for i < len(b) {
+		switch {
+		case b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r':
+			i++
+		case bytes.HasPrefix(b[i:], []byte("//")):
+			j := bytes.IndexByte(b[i:], '\n')
+			if j < 0 {
+				return len(b)
+			}
+			i += j + 1
+		case bytes.HasPrefix(b[i:], []byte("/*")):
+			j := bytes.Index(b[i+2:], []byte("*/"))
+			if j < 0 {
+				return len(b)
+			}
+			i += 2 + j + 2
+		default:
+			return i
+		}
+	}
+	return i
+}
