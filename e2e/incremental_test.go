@@ -14,17 +14,18 @@ import (
 )
 
 // TestIncrementalEdit edits one function body in examples/packages/a and checks, from Nix's
-// own output, that only a and the link are rebuilt (early cutoff: a's importer reads a's
-// export data, which the edit leaves as it was), plus the planning step of each mode and
-// the result.
+// own output, that only a and the link (named as the program: it is the result's input) are
+// rebuilt (early cutoff: a's importer reads a's export data, which the edit leaves as it
+// was), plus the planner's input (the skeleton: the plan is not made again, its input is the
+// same), the main producer with dynamic derivations, and the result.
 func TestIncrementalEdit(t *testing.T) {
 	requireNix(t)
 	for _, tc := range []struct {
 		builder string
-		plan    string // the mode's planning derivation
+		perEdit []string // the derivations of each mode that every edit builds
 	}{
-		{"buildWithIFD", "packages-plan.json"},
-		{"buildWithDynDrv", "packages.drv"}, // the producer makes the link's .drv
+		{"buildWithIFD", []string{"packages-skeleton"}},
+		{"buildWithDynDrv", []string{"packages-skeleton", "packages.drv"}}, // the main producer makes the link's .drv
 	} {
 		t.Run(tc.builder, func(t *testing.T) {
 			dir := copyDir(t, filepath.Join(repo, "examples", "packages"))
@@ -54,7 +55,7 @@ func TestIncrementalEdit(t *testing.T) {
 			}
 			// early cutoff: a.Greeting is not inlined, so a's export data is unchanged and its
 			// importer (the main package) is not compiled again; only the link reads a's code
-			want := []string{"gopkg-example.com-packages-a", "golink-packages", "packages", tc.plan}
+			want := append([]string{"gopkg-example.com-packages-a", "packages"}, tc.perEdit...)
 			slices.Sort(want)
 			if diff := cmp.Diff(want, built(log)); diff != "" {
 				t.Errorf("rebuilt derivations mismatch (-want +got):\n%s\nlog:\n%s", diff, log)
@@ -99,7 +100,7 @@ func TestEarlyCutoff(t *testing.T) {
 			if _, log, err := buildDir(t, builder, dir, ""); err != nil {
 				t.Fatalf("first build: %v\n%s", err, log)
 			}
-			plan := map[string]string{"buildWithIFD": "m-plan.json", "buildWithDynDrv": "m.drv"}[builder]
+			perEdit := map[string][]string{"buildWithIFD": {"m-skeleton"}, "buildWithDynDrv": {"m-skeleton", "m.drv"}}[builder]
 			edit := func(from, to string, want []string) {
 				t.Helper()
 				p := filepath.Join(dir, "deep", "deep.go")
@@ -123,9 +124,10 @@ func TestEarlyCutoff(t *testing.T) {
 					t.Errorf("after %q -> %q, the binary differs from go build -trimpath", from, to)
 				}
 			}
-			edit("var n = 1", "var n = 2", []string{"gopkg-example.com-m-deep", "golink-m", "m", plan})
-			edit("func Word() string", "func Word() (s string)", []string{"gopkg-example.com-m-deep", "gopkg-example.com-m-one",
-				"gopkg-example.com-m-two", "gopkg-example.com-m", "golink-m", "m", plan})
+			// neither edit changes the plan's input (the skeleton): no plan is made
+			edit("var n = 1", "var n = 2", append([]string{"gopkg-example.com-m-deep", "m"}, perEdit...))
+			edit("func Word() string", "func Word() (s string)", append([]string{"gopkg-example.com-m-deep", "gopkg-example.com-m-one",
+				"gopkg-example.com-m-two", "gopkg-example.com-m", "m"}, perEdit...))
 
 			// without content addressing (a Nix without ca-derivations): the same binary
 			outs, log, err := buildDir(t, builder, dir, "earlyCutoff = false;")

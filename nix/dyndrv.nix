@@ -1,21 +1,24 @@
 # buildWithDynDrv's mode (the contract is in build.nix, where the modes are declared): dynamic
-# derivations. A text-hashed, content-addressed producer reads the plan (p.planDrv's output)
-# and, with recursive-nix, runs one nix-instantiate that registers every per-package .drv at
-# once (packages.nix, called with the same arguments as buildWithIFD's, written as Nix source
-# by lib.toNix); its output is the .drv of the programs, built through builtins.outputOf.
+# derivations. Two text-hashed, content-addressed producers read the plan (p.planDrv's output)
+# and, with recursive-nix, each run one nix-instantiate that registers per-package .drv files
+# (packages.nix, called with the same arguments as buildWithIFD's, written as Nix source by
+# lib.toNix): the shared one those no edit of the main module changes, the main one the rest;
+# its output is the .drv of the programs, built through builtins.outputOf.
 p:
 let
-  inherit (builtins) concatStringsSep;
   inherit (import ./lib.nix) toNix;
   tc = p.tc;
   nixDir = builtins.path { path = ./.; name = "dgd-nix"; };
-  innerExpr = ''
-    (import ${nixDir}/packages.nix (${toNix p.packagesArgs} // {
+  # packages.nix of the plan ($PLAN) and args, in the producer
+  packagesOf = args: extra: ''
+    import ${nixDir}/packages.nix (${toNix args} // {
       plan = builtins.fromJSON (builtins.readFile (builtins.getEnv "PLAN"));
-    })).bins
+    } // ${extra})
   '';
-  producer = derivation {
-    name = "${p.name}.drv";
+  # A producer: a text-hashed, content-addressed derivation that runs `register` (which
+  # writes the output) with recursive-nix.
+  producer = name: attrs: derivation ({
+    inherit name;
     system = tc.system;
     builder = "${tc.busybox}/bin/sh";
     args = [ "-e" "-c" ". \"$scriptPath\"" ];
@@ -28,24 +31,48 @@ let
     outputHashMode = "text";
     outputHashAlgo = "sha256";
     NIX_CONFIG = "extra-experimental-features = nix-command ca-derivations dynamic-derivations";
-    inherit innerExpr;
     PLAN = p.planDrv;
     script = ''
       t0=$(cut -d' ' -f1 /proc/uptime)
-      drv=$(nix-instantiate "$innerExprPath" 2>$TMPDIR/inst.log) || { cat $TMPDIR/inst.log >&2; exit 1; }
+      register() { "$@" 2>$TMPDIR/inst.log || { cat $TMPDIR/inst.log >&2; exit 1; }; }
+    '' + attrs.script + ''
       t1=$(cut -d' ' -f1 /proc/uptime)
-      n=$(nix-store -qR "$drv" | grep -c -- '-gopkg-.*\.drv$\|-go-std-.*\.drv$' || true)
-      awk -v a=$t0 -v b=$t1 -v n=$n 'BEGIN { printf "dgd: registered %d package and standard-library layer derivations (+ links, tests) in %.2f s\n", n, b-a }' >&2
-      cp $drv $out
+      awk -v a=$t0 -v b=$t1 -v n="$n" 'BEGIN { printf "dgd: registered %s in %.2f s\n", n, b-a }' >&2
     '';
-    passAsFile = [ "script" "innerExpr" ];
+    passAsFile = [ "script" "expr" ];
+  } // removeAttrs attrs [ "script" ]);
+  # The derivations that no main-module source shapes (packages.nix's shared: the standard
+  # library, the modules' packages), registered once per plan: an edit does not run this again,
+  # as its inputs (the plan, the modules, the toolchain) stay the same. Its output: their
+  # .drv paths, as JSON.
+  shared = producer "${p.name}-shared.json" {
+    expr = ''
+      let built = ${packagesOf (p.packagesArgs // { src = null; testTree = null; }) "{ }"};
+      in { packages = builtins.mapAttrs (_: d: d.drvPath) built.shared.packages;
+           layers = builtins.mapAttrs (_: d: d.drvPath) built.shared.layers; }
+    '';
+    script = ''
+      register nix-instantiate --eval --strict --json --read-write-mode "$exprPath" > $out
+      n="$(grep -o '\.drv"' $out | wc -l) shared package and standard-library layer derivations"
+    '';
+  };
+  # the rest (the main module's packages and those that import one, the links, the tests),
+  # with the shared ones as registered; its output is the .drv of the programs
+  main = producer "${p.name}.drv" {
+    expr = "(${packagesOf p.packagesArgs "{ registered = builtins.fromJSON (builtins.unsafeDiscardStringContext (builtins.readFile (builtins.getEnv \"SHARED\"))); }"}).bins";
+    SHARED = shared;
+    script = ''
+      register nix-instantiate "$exprPath" > $TMPDIR/drv
+      cp $(cat $TMPDIR/drv) $out
+      n="the main module's derivations (and the links and tests)"
+    '';
   };
 in
 {
-  outPath = builtins.outputOf producer.outPath "out";
+  outPath = builtins.outputOf main.outPath "out";
   drv = null;
-  # the producer's output (the .drv files) and bins' list of every package output
-  cacheRefs = [ "${producer}" (builtins.outputOf producer.outPath "cache") "${tc.innerNix}" ];
-  # the per-package derivations exist only inside the producer
-  passthru = { packages = { }; links = [ ]; tests = { }; planDrv = null; };
+  # the producers' outputs (the .drv files) and bins' list of every package output
+  cacheRefs = [ "${shared}" "${main}" (builtins.outputOf main.outPath "cache") "${tc.innerNix}" ];
+  # the per-package derivations exist only inside the producers
+  passthru = { packages = { }; links = [ ]; tests = { }; inherit (p) planDrv; };
 }

@@ -6,7 +6,7 @@ let
   # the plan names buildInputs' store paths (cgo's -I and -L); the steps that use them take
   # them as inputs (ccInputs), so the plan's own references can go
   plan = builtins.fromJSON (builtins.unsafeDiscardStringContext (builtins.readFile p.planDrv));
-  built = import ./packages.nix (p.packagesArgs // { inherit plan; bareLink = true; });
+  built = import ./packages.nix (p.packagesArgs // { inherit plan; });
 in
 {
   inherit (built.bins) outPath;

@@ -5,7 +5,10 @@
 # its producer.
 { plan        # the parsed plan
 , toolchain   # the tools (tools.nix's arguments: store paths of go, busybox, cc, ...)
-, src         # the main module's root (a path, or a store path string)
+, src         # the main module's root (a path, or a store path string); null where only
+              # `shared` is asked for
+, registered ? { packages = { }; layers = { }; } # derivations already made elsewhere, by
+              # import path and by layer: their .drv paths (buildWithDynDrv's shared producer)
 , name        # the name of the derivation that collects the programs
 , modcache    # the third-party modules: the vendorHash download (GOMODCACHE's layout), or null
 , lockModules # or dgd.lock's downloads: "path@version" -> store path (module-source.nix), or null
@@ -14,8 +17,6 @@
 , ccInputs    # what the C compiler reads besides its own: buildInputs (headers, libraries)
 , contentAddressed # package derivations content-addressed: early cutoff (earlyCutoff)
 , stdLayers   # the standard library in a few derivations (below), not one per package
-, bareLink ? false # a single program without tests: its link is bins (not with dynamic
-                   # derivations, whose producer's output, the .drv of bins, must be named name)
 }:
 let
   inherit (builtins) replaceStrings listToAttrs map attrNames concatStringsSep elem substring
@@ -75,11 +76,11 @@ let
     ([ goroot "${gotools}" (if source == null then "@@no-source@@" else "${source}") ] ++ map depOut st.Deps ++ map depLink st.Deps)
     st.Script;
 
-  # a step of the plan as a derivation
-  step = { drvName, st, source ? null, extra ? { } }:
+  # a step of the plan as a derivation (post: shell run after it)
+  step = { drvName, st, source ? null, extra ? { }, post ? "" }:
     tc.run ({
       name = drvName;
-      script = preamble + stepScript { inherit st source; };
+      script = preamble + stepScript { inherit st source; } + post;
       extraPath = if st.CC or false then [ tc.cc ] else [ ];
     } // extra // (if st.CC or false && ccInputs != [ ] then { inherit ccInputs; } else { }));
 
@@ -91,10 +92,27 @@ let
 
   packages = listToAttrs (map (p: {
     name = p.ImportPath;
-    value = if layerOf ? ${p.ImportPath} then layers.${layerOf.${p.ImportPath}} else step {
-      drvName = "gopkg-" + storeName p.ImportPath; st = p; source = sourceOf p; extra = packageOutputs;
-    };
+    value = if layerOf ? ${p.ImportPath} then layers.${layerOf.${p.ImportPath}}
+      else if registered.packages ? ${p.ImportPath} then made registered.packages.${p.ImportPath}
+      else step { drvName = "gopkg-" + storeName p.ImportPath; st = p; source = sourceOf p; extra = packageOutputs; };
   }) plan.Packages);
+
+  # a package derivation registered elsewhere (its .drv path): its outputs, as a derivation's
+  made = drv: let d = builtins.storePath drv; in {
+    out = builtins.outputOf d "out";
+    link = builtins.outputOf d "link";
+    outputs = [ "out" "link" ];
+  };
+  # The derivations that no main-module source shapes: those of the packages that neither are
+  # in the main module nor import one of its packages, the layers, gotools. An edit changes
+  # none of them: buildWithDynDrv registers them in a producer of their own, which an edit
+  # does not run again.
+  ofMain = listToAttrs (map (p: { name = p.ImportPath; value = p.Source.Kind == "main" || any (d: ofMain.${d}) p.Deps; }) plan.Packages);
+  shared = {
+    packages = listToAttrs (map (p: { name = p.ImportPath; value = packages.${p.ImportPath}; })
+      (filter (p: !ofMain.${p.ImportPath} && !(layerOf ? ${p.ImportPath})) plan.Packages));
+    inherit layers;
+  };
 
   # The standard library in layers: layer H holds the standard packages that H needs and no
   # earlier layer holds (H's the program does not use make no layer); the rest of the standard
@@ -119,7 +137,7 @@ let
       list = acc.list ++ [ { inherit h members; } ];
     }) { taken = { }; list = [ ]; } hubs);
   layerOf = layerMembers.taken;
-  layers = listToAttrs (map (l: { name = l.h; value = layer l.h l.members; }) layerMembers.list);
+  layers = listToAttrs (map (l: { name = l.h; value = if registered.layers ? ${l.h} then made registered.layers.${l.h} else layer l.h l.members; }) layerMembers.list);
   scheduler = builtins.elemAt (builtins.match "(#[^\n]*\n)*(.*)" (builtins.readFile ./layer-scheduler.sh)) 1;
   layer = h: members:
     let
@@ -149,7 +167,13 @@ let
       script = preamble + replaceStrings [ "@todo@" ] [ (concatStringsSep " " (map (m: concatStringsSep ":" ([ (fn m) ] ++ map fn (filter inLayer byPath.${m}.Deps))) ordered)) ] scheduler;
     } // packageOutputs // (if cc && ccInputs != [ ] then { inherit ccInputs; } else { }));
 
-  links = map (l: step { drvName = "golink-" + storeName l.Binary; st = l; }) plan.Links;
+  # a single program without tests: its link is bins (one derivation fewer on the way from an
+  # edit to the result), named name, with bins' cache output
+  bare = builtins.length plan.Links == 1 && (plan.Tests or [ ]) == [ ];
+  links = map (l: if bare
+    then step { drvName = name; st = l; extra = { outputs = [ "out" "cache" ]; cacheRefs = packageRefs; passAsFile = [ "cacheRefs" ]; };
+      post = "tr ' ' '\\n' < $cacheRefsPath | sort -u > $cache\n"; }
+    else step { drvName = "golink-" + storeName l.Binary; st = l; }) plan.Links;
 
   # per tested package: the test binary's link, and its run (which fails when a test fails) in
   # the package's directory of the whole source tree, as go test runs it: tests read files
@@ -171,16 +195,18 @@ let
     };
   }) (plan.Tests or [ ]));
 
-  # every output of every derivation above, and the module sources: what a rebuild reuses
-  outputsOf = d: map (o: d.${o}.outPath) (d.outputs or [ "out" ]);
-  cacheRefs = builtins.concatMap outputsOf (builtins.attrValues (packages // layers) ++ links ++ [ gotools ]
+  # every output of every package, layer, test and gotools, and the module sources: what a
+  # rebuild reuses (with the links: cacheRefs)
+  outputsOf = d: map (o: "${d.${o}}") (d.outputs or [ "out" ]);
+  packageRefs = builtins.concatMap outputsOf (builtins.attrValues (packages // layers) ++ [ gotools ]
     ++ builtins.concatMap (t: [ t.link t.run ]) (builtins.attrValues tests))
     ++ map toString (builtins.attrValues modules);
+  cacheRefs = packageRefs ++ (if bare then [ ] else builtins.concatMap outputsOf links);
 
-  # every program's bin/, once every test has passed; a single program without tests is its
-  # link's output already (one derivation fewer on the way from an edit to the result). Its
-  # cache output lists cacheRefs (the result's cache output refers to it: dynamic derivations).
-  bins = if bareLink && builtins.length links == 1 && tests == { } then builtins.head links else tc.run {
+  # every program's bin/, once every test has passed (a single program without tests is its
+  # link already). Its cache output lists cacheRefs (the result's cache output refers to it:
+  # dynamic derivations).
+  bins = if bare then builtins.head links else tc.run {
     inherit name cacheRefs;
     outputs = [ "out" "cache" ];
     passAsFile = [ "cacheRefs" ];
@@ -192,5 +218,5 @@ let
   };
 in
 {
-  inherit packages links tests bins modules gotools layers cacheRefs;
+  inherit packages links tests bins modules gotools layers cacheRefs shared;
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 )
@@ -106,10 +107,21 @@ func TestMains(pkgs []*Package, tested []string) (map[string]string, error) {
 	return mains, nil
 }
 
+// listFields are the fields of Package: the ones go list is asked for (it computes others,
+// such as Stale, only when asked, which hashes every file).
+func listFields() []string {
+	t := reflect.TypeFor[Package]()
+	fields := make([]string, t.NumField())
+	for i := range fields {
+		fields[i] = t.Field(i).Name
+	}
+	return fields
+}
+
 // ListArgs are the arguments of `go list` for the packages named by patterns; with test, their
 // test variants, external test packages and generated test mains too.
 func ListArgs(flags, patterns []string, test bool) []string {
-	args := []string{"-json", "-deps"}
+	args := []string{"-json=" + strings.Join(listFields(), ","), "-deps"}
 	if test {
 		args = append(args, "-test")
 	}
