@@ -115,6 +115,7 @@ func corpusBuild(t *testing.T, p corpusProgram) string {
 		runIn(t, src, nil, "sh", "-ec", p.PostPatch)
 	}
 	runIn(t, modDir, []string{"GOFLAGS=-mod=mod"}, dgdBin(t), "lock")
+	corpusSkeletonPlans(t, p, src, modDir)
 	ref := corpusReference(t, p, modDir)
 	tested := corpusTested(t, p, modDir)
 	// the arguments as given, with the source (a function's too: finalAttrs)
@@ -153,6 +154,49 @@ func corpusBuild(t *testing.T, p corpusProgram) string {
 	version := p.Module[strings.LastIndex(p.Module, "@")+1:]
 	return fmt.Sprintf("| %s %s | %s | %d (%d) | %s | %s |", p.Name, version, strings.Split(p.Module, "@")[0], p.Packages, p.TestPackages,
 		strings.Join(p.Features, "; "), strings.Join(cells, " | "))
+}
+
+// corpusSkeletonPlans checks the plan cutoff on a real program: dgd plans the same from the
+// skeleton of the source tree src (the planner's input in the builds) as from src itself, with
+// the program's flags and tests.
+func corpusSkeletonPlans(t *testing.T, p corpusProgram, src, modDir string) {
+	t.Helper()
+	rel, err := filepath.Rel(src, modDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	skel := filepath.Join(t.TempDir(), "skeleton")
+	runIn(t, src, nil, dgdBin(t), "skeleton", src, skel)
+	args := []string{"plan", "-o", "-", "-goflag=-ldflags=" + p.Build.Ldflags}
+	if p.Build.Tags != "" {
+		args = append(args, "-goflag=-tags="+p.Build.Tags)
+	}
+	if len(p.Test.Packages) > 0 {
+		args = append(args, "-test")
+		for _, f := range p.Test.Flags {
+			args = append(args, "-testflag="+f)
+		}
+	}
+	args = append(args, p.Build.Packages...)
+	env := append([]string{"GOFLAGS=-mod=mod", "GOTOOLCHAIN=local"}, p.Build.Env...)
+	plan := func(dir string) string {
+		out, errs := commandOutput(t, dir, "env", append(append(env, dgdBin(t)), args...)...)
+		if out == "" {
+			t.Fatalf("dgd plan in %s: %s", dir, errs)
+		}
+		return out
+	}
+	full, fromSkel := plan(modDir), plan(filepath.Join(skel, rel))
+	if full != fromSkel {
+		a, b := strings.Split(full, "\n"), strings.Split(fromSkel, "\n")
+		for i := range min(len(a), len(b)) {
+			if a[i] != b[i] {
+				t.Errorf("the plan from the skeleton differs from the plan from the sources, first at line %d:\n%s\nvs\n%s", i+1, a[i], b[i])
+				return
+			}
+		}
+		t.Errorf("the plan from the skeleton has %d lines, from the sources %d", len(b), len(a))
+	}
 }
 
 // corpusReference is the oracle: go build's binaries with the program's flags, stripped as Nix
