@@ -45,7 +45,7 @@ in
   nativeBuildInputs = { default = [ ]; type = packages;
     doc = "tools the planner and cgo run (their bin/ on PATH), e.g. pkg-config"; };
   earlyCutoff = { default = true; type = bool;
-    doc = "package derivations are content-addressed (Nix's ca-derivations feature), so an edit that keeps a package's export data rebuilds none of its importers"; };
+    doc = "package derivations and the planner's input (the skeleton of src) are content-addressed (Nix's ca-derivations feature), so an edit that keeps a package's export data rebuilds none of its importers, and one that keeps the skeleton (a change inside a function) plans nothing"; };
   stdLayers = { default = true; type = bool;
     doc = "the standard library in a few derivations (the packages under runtime, os, fmt, net, crypto/tls, net/http, each minus the earlier ones), which Nix builds much faster than one per package; false: one per package"; };
   env = { default = { }; type = attrs;
