@@ -12,7 +12,9 @@ let
   # packages.nix of the plan ($PLAN) and args, in the producer
   packagesOf = args: extra: ''
     import ${nixDir}/packages.nix (${toNix args} // {
-      plan = builtins.fromJSON (builtins.readFile (builtins.getEnv "PLAN"));
+      # the plan names buildInputs' store paths (cgo's -I and -L); the steps that use them take
+      # them as inputs (ccInputs), so the plan's own references can go
+      plan = builtins.fromJSON (builtins.unsafeDiscardStringContext (builtins.readFile (builtins.getEnv "PLAN")));
     } // ${extra})
   '';
   # A producer: a text-hashed, content-addressed derivation that runs `register` (which
