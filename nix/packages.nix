@@ -111,7 +111,9 @@ let
   shared = {
     packages = listToAttrs (map (p: { name = p.ImportPath; value = packages.${p.ImportPath}; })
       (filter (p: !ofMain.${p.ImportPath} && !(layerOf ? ${p.ImportPath})) plan.Packages));
-    inherit layers;
+    # a layer is keyed by its hub, which imports all its members (with a profile, the
+    # standard library is the program's: of the main module)
+    layers = listToAttrs (map (h: { name = h; value = layers.${h}; }) (filter (h: !ofMain.${h}) (attrNames layers)));
   };
 
   # The standard library in layers: layer H holds the standard packages that H needs and no
