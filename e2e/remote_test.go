@@ -10,8 +10,8 @@ import (
 // itself (max-jobs = 0): every derivation (the planner's IFD, the module downloads, the
 // standard library layers, the packages, the link) is built by two remote builders over ssh-ng
 // on loopback, and the binary is go build's. Then buildWithDynDrv in the same store, with one
-// local build slot: its producer (preferLocalBuild: Nix 2.34 copies back a remote build's
-// outputs, not the .drv files the producer's output refers to) builds locally, the rest
+// local build slot: its producers (preferLocalBuild: Nix 2.34 copies back a remote build's
+// outputs, not the .drv files a producer's output refers to) build locally, the rest
 // remotely.
 func TestRemoteBuilders(t *testing.T) {
 	requireNix(t)
@@ -23,7 +23,7 @@ func TestRemoteBuilders(t *testing.T) {
 		local            []string // the derivations built locally
 	}{
 		{"buildWithIFD", "0", nil},
-		{"buildWithDynDrv", "1", []string{"dep.drv"}},
+		{"buildWithDynDrv", "1", []string{"dep-shared.json", "dep.drv"}}, // the producers
 	} {
 		t.Run(tc.builder, func(t *testing.T) {
 			local.opts = []string{"--option", "builders", builders, "--option", "max-jobs", tc.maxJobs}

@@ -81,13 +81,15 @@ let
       # earlyCutoff, so that an edit which leaves it the same (a change inside a function, a new
       # declaration) finds its plan already built: Nix resolves the plan's derivation to one it
       # has built before.
+      contentAddressed = if earlyCutoff then { __contentAddressed = true; outputHashMode = "recursive"; outputHashAlgo = "sha256"; } else { };
       skeleton = tc.run ({
         name = "${name}-skeleton";
         script = "${dgd}/bin/dgd skeleton ${srcRoot} $out";
-      } // (if earlyCutoff then { __contentAddressed = true; outputHashMode = "recursive"; outputHashAlgo = "sha256"; } else { }));
+      } // contentAddressed);
       planSrc = if modRoot == "." then "${skeleton}" else "${skeleton}/${modRoot}";
-      # the plan: `dgd plan` of the skeleton
-      planDrv = tc.run {
+      # the plan: `dgd plan` of the skeleton; content-addressed too, so that a new skeleton
+      # that plans the same (a test-only edit) leaves what reads the plan as it was
+      planDrv = tc.run (contentAddressed // {
         name = "${name}-plan.json";
         script = ''
           export HOME=$TMPDIR GOCACHE=$TMPDIR/gocache GOPATH=$TMPDIR/gopath GOTOOLCHAIN=local GOPROXY=off GOSUMDB=off
@@ -106,7 +108,7 @@ let
         extraPath = (if cgoOff then [ ] else [ tc.cc ]) ++ tools;
         inherit modulesFile ccInputs;
         passAsFile = [ "modulesFile" ];
-      };
+      });
     in { inherit tc name planDrv cgoOff ccInputs tools dgd;
       # packages.nix's arguments but the plan: the same in both modes
       packagesArgs = {
