@@ -104,7 +104,7 @@ let
     outputs = [ "out" "link" ];
   };
   # The derivations that no main-module source shapes: those of the packages that neither are
-  # in the main module nor import one of its packages, the layers, gotools. An edit changes
+  # in the main module nor import one of its packages, and such layers. An edit changes
   # none of them: buildWithDynDrv registers them in a producer of their own, which an edit
   # does not run again.
   ofMain = listToAttrs (map (p: { name = p.ImportPath; value = p.Source.Kind == "main" || any (d: ofMain.${d}) p.Deps; }) plan.Packages);
