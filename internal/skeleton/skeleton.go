@@ -8,7 +8,8 @@
 //     unless a rule below keeps some of it. Symbolic links stay links.
 //   - of a .go file, what go/build reads: the header up to the end of its imports (build
 //     constraints, //go:debug lines, the package clause, the imports, cgo's preamble and its
-//     #cgo lines), then the file's //go:embed lines (a line comment that starts a line);
+//     #cgo lines), then the file's //go:embed lines (a line comment that starts a line) and,
+//     after them, a declaration (var _ int);
 //   - a _test.go file whole: go list -test generates the test main from the names of its test,
 //     benchmark, fuzz and example functions and from the examples' output comments;
 //   - of the other files whose build constraints go/build reads (.c, .h, .s, ...), the leading
@@ -131,10 +132,17 @@ func goFile(src []byte) []byte {
 		return src
 	}
 	out := append([]byte(nil), src[:cut]...)
+	n := len(out)
 	for _, e := range embeds {
 		if e.off >= cut {
 			out = append(append(append(out, '\n'), e.lit...), '\n')
 		}
+	}
+	if len(out) > n {
+		// a declaration after them, as in the file: go/build before Go 1.24 reads the
+		// imports up to the next token and looks for //go:embed lines only when that read
+		// stopped before the end of the file
+		out = append(out, "var _ int\n"...)
 	}
 	if !sameHeader(src, out) {
 		return src

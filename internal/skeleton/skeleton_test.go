@@ -31,7 +31,7 @@ func TestGoFile(t *testing.T) {
 			"package a\n\n// #cgo LDFLAGS: -lm\n// #include <math.h>\nimport \"C\"\nimport \"embed\"\n"},
 		{"embed lines, not in strings or after code",
 			"package a\n\nimport _ \"embed\"\n\n//go:embed a.txt\nvar A string\n\nvar S = `\n//go:embed no.txt\n`\n\nvar B string //go:embed no2.txt\n\n\t//go:embed b/*\nvar C string\n",
-			"package a\n\nimport _ \"embed\"\n\n//go:embed a.txt\n\n//go:embed b/*\n"},
+			"package a\n\nimport _ \"embed\"\n\n//go:embed a.txt\n\n//go:embed b/*\nvar _ int\n"},
 		{"one-line imports", "package a; import \"os\"; import (\"fmt\"); var V = fmt.Sprint(os.Args)",
 			"package a; import \"os\"; import (\"fmt\");"},
 		{"no package clause: whole", "func F() {}\n", "func F() {}\n"},
