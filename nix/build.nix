@@ -5,7 +5,7 @@ let
   inherit (builtins) isAttrs isString typeOf concatStringsSep attrNames throw;
 
   stripHash = s: let m = builtins.match "[a-z0-9]{32}-(.*)" s; in if m == null then s else builtins.head m;
-  inherit (import ./lib.nix) shellQuote cgoInputEnv;
+  inherit (import ./lib.nix) shellQuote cgoInputEnv floatingCA;
 
   # Every argument's doc, default and type, declared once. One plan covers every package
   # built and tested; they share their package derivations.
@@ -81,7 +81,7 @@ let
       # earlyCutoff, so that an edit which leaves it the same (a change inside a function, a new
       # declaration) finds its plan already built: Nix resolves the plan's derivation to one it
       # has built before.
-      contentAddressed = if earlyCutoff then { __contentAddressed = true; outputHashMode = "recursive"; outputHashAlgo = "sha256"; } else { };
+      contentAddressed = if earlyCutoff then floatingCA else { };
       skeleton = tc.run ({
         name = "${name}-skeleton";
         script = "${dgd}/bin/dgd skeleton ${srcRoot} $out";
@@ -109,7 +109,7 @@ let
         inherit modulesFile ccInputs;
         passAsFile = [ "modulesFile" ];
       });
-    in { inherit tc name planDrv cgoOff ccInputs tools dgd;
+    in { inherit tc name planDrv dgd;
       # packages.nix's arguments but the plan: the same in both modes
       packagesArgs = {
         toolchain = tc.data;

@@ -29,6 +29,9 @@
       else throw "dgd: ${at}: a ${t} is not data: it cannot be passed to the dynamic-derivation producer";
   in go "the argument";
 
+  # a floating content-addressed derivation's attributes (ca-derivations: early cutoff)
+  floatingCA = { __contentAddressed = true; outputHashMode = "recursive"; outputHashAlgo = "sha256"; };
+
   # s quoted for the shell
   shellQuote = s: "'" + builtins.replaceStrings [ "'" ] [ "'\\''" ] s + "'";
 

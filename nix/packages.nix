@@ -88,7 +88,7 @@ let
   # code in two outputs; importers read only the export data, so when an edit leaves it
   # byte-identical (a function body that is not inlined), Nix finds their builds already done.
   packageOutputs = { outputs = [ "out" "link" ]; } // (if contentAddressed
-    then { __contentAddressed = true; outputHashMode = "recursive"; outputHashAlgo = "sha256"; } else { });
+    then (import ./lib.nix).floatingCA else { });
 
   packages = listToAttrs (map (p: {
     name = p.ImportPath;

@@ -80,24 +80,19 @@ var constrained = map[string]bool{".c": true, ".cc": true, ".cxx": true, ".cpp":
 func keep(rel, path string) ([]byte, error) {
 	name := filepath.Base(rel)
 	ext := filepath.Ext(name)
-	switch {
-	case whole[name] || rel == "vendor/modules.txt" || strings.HasSuffix(rel, "/vendor/modules.txt") || ext == ".pgo" ||
-		strings.HasSuffix(name, "_test.go"):
-		return os.ReadFile(path)
-	case ext == ".go":
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		return goFile(b), nil
-	case constrained[ext]:
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		return b[:leadingComments(b)], nil
+	wholeFile := whole[name] || rel == "vendor/modules.txt" || strings.HasSuffix(rel, "/vendor/modules.txt") || ext == ".pgo" ||
+		strings.HasSuffix(name, "_test.go")
+	if !wholeFile && ext != ".go" && !constrained[ext] {
+		return nil, nil // the name only
 	}
-	return nil, nil
+	b, err := os.ReadFile(path)
+	switch {
+	case err != nil || wholeFile:
+		return b, err
+	case ext == ".go":
+		return goFile(b), nil
+	}
+	return b[:leadingComments(b)], nil
 }
 
 // goFile is what go/build reads of a Go file: its header to the end of the imports, then its
@@ -108,24 +103,21 @@ func goFile(src []byte) []byte {
 	var s scanner.Scanner
 	broken := false
 	s.Init(file, src, func(token.Position, string) { broken = true }, scanner.ScanComments)
-	var toks []tok // but comments
-	var embeds []tok
-	for {
-		pos, t, lit := s.Scan()
+	var toks []tok   // the tokens but comments, the last one EOF
+	var embeds []tok // the //go:embed line comments
+	for t := token.ILLEGAL; t != token.EOF; {
+		var pos token.Pos
+		var lit string
+		pos, t, lit = s.Scan()
 		off := file.Offset(pos)
 		switch {
 		case t == token.EOF:
 			toks = append(toks, tok{len(src), t, ""})
 		case t != token.COMMENT:
 			toks = append(toks, tok{off, t, lit})
-			continue
 		case strings.HasPrefix(lit, "//go:embed") && startsLine(src, off):
 			embeds = append(embeds, tok{off, t, lit})
-			continue
-		default:
-			continue
 		}
-		break
 	}
 	cut := header(src, toks)
 	if broken || cut < 0 {
