@@ -165,8 +165,10 @@ func corpusSkeletonPlans(t *testing.T, p corpusProgram, src, modDir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	skel := filepath.Join(t.TempDir(), "skeleton")
-	runIn(t, src, nil, dgdBin(t), "skeleton", src, skel)
+	tmp := t.TempDir()
+	skel := filepath.Join(tmp, "skeleton")
+	runIn(t, src, nil, dgdBin(t), "skeleton", src, skel+".tar")
+	runIn(t, src, nil, dgdBin(t), "skeleton", "-x", skel+".tar", skel)
 	args := []string{"plan", "-o", "-", "-goflag=-ldflags=" + p.Build.Ldflags}
 	if p.Build.Tags != "" {
 		args = append(args, "-goflag=-tags="+p.Build.Tags)

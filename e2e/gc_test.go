@@ -12,10 +12,10 @@ import (
 var storeNameRE = regexp.MustCompile(`/nix/store/[a-z0-9]{32}-(\S+)`)
 
 // TestGarbageCollection builds a program in an empty store with gc roots for its result and
-// the result's cache output (which refers to every package's outputs, the plan and the
-// planner), collects garbage and builds again: nothing is built. Without the roots, garbage
-// collection takes the packages, and a new build rebuilds only derivations whose outputs were
-// collected, with the same result.
+// the result's cache (a derivation whose output refers to every package's outputs, the plan
+// and the planner), collects garbage and builds again: nothing is built. Without the roots,
+// garbage collection takes the packages, and a new build rebuilds only derivations whose
+// outputs were collected, with the same result.
 func TestGarbageCollection(t *testing.T) {
 	requireNix(t)
 	s := newStore(t)
@@ -32,7 +32,7 @@ func TestGarbageCollection(t *testing.T) {
 		t.Run(builder, func(t *testing.T) {
 			result := filepath.Join(roots, builder)
 			// the next builder's gc must not find this one's roots
-			defer os.Remove(result + "-cache")
+			defer os.Remove(result + "-2")
 			defer os.Remove(result)
 			expr := fmt.Sprintf(`let r = (import %s { }).%s { src = %s; dontStrip = true; }; in [ r r.cache ]`, repo, builder, dir)
 			build := func() (string, []string) {
@@ -48,14 +48,14 @@ func TestGarbageCollection(t *testing.T) {
 			if again != first || len(rebuilt) != 0 {
 				t.Errorf("with the result's roots, after a gc: result %s (first %s), built %v, want nothing", again, first, rebuilt)
 			}
-			// the cache output's closure: every package's outputs, after the gc as well
-			target, err := os.Readlink(result + "-cache")
+			// the cache's closure: every package's outputs, after the gc as well
+			target, err := os.Readlink(result + "-2")
 			if err != nil {
 				t.Fatal(err)
 			}
 			closure, _ := s.nix(t, "nix-store", "--query", "--requisites", target)
 			if !strings.Contains(closure, "-gopkg-example.com-packages-a\n") || !strings.Contains(closure, "-go-std-runtime-link\n") {
-				t.Errorf("the cache output's closure lacks packages:\n%s", closure)
+				t.Errorf("the cache's closure lacks packages:\n%s", closure)
 			}
 			for _, p := range strings.Fields(closure) {
 				if _, err := os.Stat(filepath.Join(s.root, p)); err != nil { // a path of s is under s.root
@@ -64,7 +64,7 @@ func TestGarbageCollection(t *testing.T) {
 			}
 
 			// without the roots, gc takes the packages; a build makes the same result again
-			for _, r := range []string{result, result + "-cache"} {
+			for _, r := range []string{result, result + "-2"} {
 				if err := os.Remove(r); err != nil {
 					t.Fatal(err)
 				}

@@ -5,7 +5,7 @@ let
   inherit (builtins) isAttrs isString typeOf concatStringsSep attrNames throw;
 
   stripHash = s: let m = builtins.match "[a-z0-9]{32}-(.*)" s; in if m == null then s else builtins.head m;
-  inherit (import ./lib.nix) shellQuote cgoInputEnv floatingCA;
+  inherit (import ./lib.nix) shellQuote cgoInputEnv floatingCA refsFile;
 
   # Every argument's doc, default and type, declared once. One plan covers every package
   # built and tested; they share their package derivations.
@@ -80,13 +80,14 @@ let
       # headers and //go:embed lines, test files, go.mod, go.sum, ...), content-addressed with
       # earlyCutoff, so that an edit which leaves it the same (a change inside a function, a new
       # declaration) finds its plan already built: Nix resolves the plan's derivation to one it
-      # has built before.
+      # has built before. One archive, not a tree: Nix registers a file in a fraction of the
+      # time a tree of hundreds of files takes, and this runs after every edit.
       contentAddressed = if earlyCutoff then floatingCA else { };
       skeleton = tc.run ({
         name = "${name}-skeleton";
         script = "${dgd}/bin/dgd skeleton ${srcRoot} $out";
       } // contentAddressed);
-      planSrc = if modRoot == "." then "${skeleton}" else "${skeleton}/${modRoot}";
+      planSrc = if modRoot == "." then "$TMPDIR/src" else "$TMPDIR/src/${modRoot}";
       # the plan: `dgd plan` of the skeleton; content-addressed too, so that a new skeleton
       # that plans the same (a test-only edit) leaves what reads the plan as it was
       planDrv = tc.run (contentAddressed // {
@@ -94,6 +95,7 @@ let
         script = ''
           export HOME=$TMPDIR GOCACHE=$TMPDIR/gocache GOPATH=$TMPDIR/gopath GOTOOLCHAIN=local GOPROXY=off GOSUMDB=off
           export GOMODCACHE=${if modcache == null then "$TMPDIR/no-modules" else modcache}
+          ${dgd}/bin/dgd skeleton -x ${skeleton} $TMPDIR/src
           ${concatStringsSep "\n" (map (e: "export ${shellQuote e}") envList)}
           if ! ${dgd}/bin/dgd plan -C ${planSrc} -gopkg ${tc.go} -go ${tc.go}/bin/go -o $out \
               ${if lock == null then "" else "-modules $modulesFilePath"} \
@@ -151,17 +153,17 @@ let
       bins = mode p0;
       tc = p0.tc;
       inherit (args) dontStrip;
-      # the result's cache output keeps what a rebuild reuses alive while it is a gc root: the
-      # planner, the plan, the toolchain, the module sources and every package's outputs
-      cacheRefs = [ "${p0.dgd}" "${tc.go}" "${tc.busybox}" "${p0.planDrv}" ] ++ bins.cacheRefs;
+      resultName = if args.version != null then "${pname}-${args.version}" else pname;
+      # the result's cache: a file whose closure is what a rebuild reuses (the planner, the plan,
+      # the toolchain, the module sources, every package's outputs), a gc root when built with
+      # the result. A derivation of its own, not an output of the result: a derivation has its
+      # inputs' closure in its sandbox (about a millisecond per path), and after an edit the
+      # result needs only the programs
+      cache = refsFile tc.run "${resultName}-cache" ([ "${p0.dgd}" "${tc.go}" "${tc.busybox}" "${p0.planDrv}" ] ++ bins.cacheRefs);
       result = tc.run {
-        name = if args.version != null then "${pname}-${args.version}" else pname;
+        name = resultName;
         extraPath = if dontStrip then [ ] else [ tc.bintools ];
-        outputs = [ "out" "cache" ];
-        inherit cacheRefs;
-        passAsFile = [ "cacheRefs" ];
         script = ''
-          tr ' ' '\n' < $cacheRefsPath | sort -u > $cache
           mkdir -p $out/bin
           cp -R ${bins}/bin/. $out/bin/
           chmod -R u+w $out/bin
@@ -172,8 +174,10 @@ let
     in
       result // {
         inherit (args) meta;
+        inherit cache;
         passthru = args.passthru // {
           unstripped = if bins.drv != null then bins.drv else bins.outPath;
+          inherit cache;
           inherit (bins.passthru) packages links tests planDrv;
         };
       } // args.passthru;
@@ -184,7 +188,7 @@ in
 #   outPath    a store path (or builtins.outputOf's placeholder) holding bin/<name>: the
 #              programs as go links them, once every test has passed
 #   drv        the derivation of outPath where evaluation has it, else null
-#   cacheRefs  the store paths a rebuild reuses, which the result's cache output keeps alive
+#   cacheRefs  the store paths a rebuild reuses, which the result's cache keeps alive
 #   passthru   { packages, links, tests, planDrv }: the per-package derivations, links, tests
 #              and the plan's derivation where evaluation has them (else { }, [ ], { }, null)
 # A third way of registering the per-package derivations is one more file of this shape.

@@ -58,10 +58,11 @@ let
       n="$(grep -o '\.drv"' $out | wc -l) shared package and standard-library layer derivations"
     '';
   };
-  # the rest (the main module's packages and those that import one, the links, the tests),
-  # with the shared ones as registered; its output is the .drv of the programs
-  main = producer "${p.name}.drv" {
-    expr = "(${packagesOf p.packagesArgs "{ registered = builtins.fromJSON (builtins.unsafeDiscardStringContext (builtins.readFile (builtins.getEnv \"SHARED\"))); }"}).bins";
+  # A producer of one derivation of packages.nix's (attribute attr) over the rest (the main
+  # module's packages and those that import one, the links, the tests), with the shared ones
+  # as registered; its output is that derivation's .drv
+  mainProducer = name: attr: producer name {
+    expr = "(${packagesOf p.packagesArgs "{ registered = builtins.fromJSON (builtins.unsafeDiscardStringContext (builtins.readFile (builtins.getEnv \"SHARED\"))); }"}).${attr}";
     SHARED = shared;
     script = ''
       register nix-instantiate "$exprPath" > $TMPDIR/drv
@@ -69,12 +70,17 @@ let
       n="the main module's derivations (and the links and tests)"
     '';
   };
+  # the programs
+  main = mainProducer "${p.name}.drv" "bins";
+  # the file that names every package's outputs (packages.nix's cache), for the result's cache
+  # only: a producer of its own, so that a build of the result alone does not build it
+  refs = mainProducer "${p.name}-refs.drv" "cache";
 in
 {
   outPath = builtins.outputOf main.outPath "out";
   drv = null;
-  # the producers' outputs (the .drv files) and bins' list of every package output
-  cacheRefs = [ "${shared}" "${main}" (builtins.outputOf main.outPath "cache") "${tc.innerNix}" ];
+  # the producers' outputs (the .drv files) and the list of every package output
+  cacheRefs = [ "${shared}" "${main}" "${refs}" (builtins.outputOf refs.outPath "out") "${tc.innerNix}" ];
   # the per-package derivations exist only inside the producers
   passthru = { packages = { }; links = [ ]; tests = { }; inherit (p) planDrv; };
 }

@@ -11,6 +11,6 @@ in
 {
   inherit (built.bins) outPath;
   drv = built.bins;
-  inherit (built) cacheRefs;
+  cacheRefs = [ "${built.cache}" ];
   passthru = { inherit (p) planDrv; inherit (built) packages links tests; };
 }

@@ -32,6 +32,15 @@
   # a floating content-addressed derivation's attributes (ca-derivations: early cutoff)
   floatingCA = { __contentAddressed = true; outputHashMode = "recursive"; outputHashAlgo = "sha256"; };
 
+  # a derivation (made by run: tools.nix's) named name whose output lists the store paths
+  # refs, so that its closure holds them: a gc root for what a rebuild reuses
+  refsFile = run: name: refs: run {
+    inherit name;
+    cacheRefs = refs;
+    passAsFile = [ "cacheRefs" ];
+    script = "tr ' ' '\\n' < $cacheRefsPath | sort -u > $out\n";
+  };
+
   # s quoted for the shell
   shellQuote = s: "'" + builtins.replaceStrings [ "'" ] [ "'\\''" ] s + "'";
 

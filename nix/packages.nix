@@ -76,11 +76,11 @@ let
     ([ goroot "${gotools}" (if source == null then "@@no-source@@" else "${source}") ] ++ map depOut st.Deps ++ map depLink st.Deps)
     st.Script;
 
-  # a step of the plan as a derivation (post: shell run after it)
-  step = { drvName, st, source ? null, extra ? { }, post ? "" }:
+  # a step of the plan as a derivation
+  step = { drvName, st, source ? null, extra ? { } }:
     tc.run ({
       name = drvName;
-      script = preamble + stepScript { inherit st source; } + post;
+      script = preamble + stepScript { inherit st source; };
       extraPath = if st.CC or false then [ tc.cc ] else [ ];
     } // extra // (if st.CC or false && ccInputs != [ ] then { inherit ccInputs; } else { }));
 
@@ -170,12 +170,9 @@ let
     } // packageOutputs // (if cc && ccInputs != [ ] then { inherit ccInputs; } else { }));
 
   # a single program without tests: its link is bins (one derivation fewer on the way from an
-  # edit to the result), named name, with bins' cache output
+  # edit to the result), named name
   bare = builtins.length plan.Links == 1 && (plan.Tests or [ ]) == [ ];
-  links = map (l: if bare
-    then step { drvName = name; st = l; extra = { outputs = [ "out" "cache" ]; cacheRefs = packageRefs; passAsFile = [ "cacheRefs" ]; };
-      post = "tr ' ' '\\n' < $cacheRefsPath | sort -u > $cache\n"; }
-    else step { drvName = "golink-" + storeName l.Binary; st = l; }) plan.Links;
+  links = map (l: step { drvName = if bare then name else "golink-" + storeName l.Binary; st = l; }) plan.Links;
 
   # per tested package: the test binary's link, and its run (which fails when a test fails) in
   # the package's directory of the whole source tree, as go test runs it: tests read files
@@ -197,28 +194,24 @@ let
     };
   }) (plan.Tests or [ ]));
 
-  # every output of every package, layer, test and gotools, and the module sources: what a
-  # rebuild reuses (with the links: cacheRefs)
+  # every output of every package, layer, test, link and gotools, and the module sources (what
+  # a rebuild reuses) in a file's closure: the result's cache. Apart from bins: a derivation has
+  # its inputs' closure in its sandbox, which costs about a millisecond per path, so what an
+  # edit builds (a link, the result) takes only what it reads
   outputsOf = d: map (o: "${d.${o}}") (d.outputs or [ "out" ]);
-  packageRefs = builtins.concatMap outputsOf (builtins.attrValues (packages // layers) ++ [ gotools ]
-    ++ builtins.concatMap (t: [ t.link t.run ]) (builtins.attrValues tests))
-    ++ map toString (builtins.attrValues modules);
-  cacheRefs = packageRefs ++ (if bare then [ ] else builtins.concatMap outputsOf links);
+  cache = (import ./lib.nix).refsFile tc.run "${name}-refs" (builtins.concatMap outputsOf
+    (builtins.attrValues (packages // layers) ++ [ gotools ] ++ links ++ builtins.concatMap (t: [ t.link t.run ]) (builtins.attrValues tests))
+    ++ map toString (builtins.attrValues modules));
 
   # every program's bin/, once every test has passed (a single program without tests is its
-  # link already). Its cache output lists cacheRefs (the result's cache output refers to it:
-  # dynamic derivations).
+  # link already)
   bins = if bare then builtins.head links else tc.run {
-    inherit name cacheRefs;
-    outputs = [ "out" "cache" ];
-    passAsFile = [ "cacheRefs" ];
-    script = ''
-      mkdir -p $out/bin
-      tr ' ' '\n' < $cacheRefsPath | sort -u > $cache
-    '' + concatStringsSep "" (map (l: "cp -R ${l}/bin/. $out/bin/\n") links)
+    inherit name;
+    script = "mkdir -p $out/bin\n"
+      + concatStringsSep "" (map (l: "cp -R ${l}/bin/. $out/bin/\n") links)
       + concatStringsSep "" (map (t: "# passed: ${tests.${t}.run}\n") (attrNames tests));
   };
 in
 {
-  inherit packages links tests bins modules gotools layers cacheRefs shared;
+  inherit packages links tests bins modules gotools layers cache shared;
 }

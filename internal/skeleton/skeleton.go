@@ -23,19 +23,84 @@
 package skeleton
 
 import (
+	"archive/tar"
 	"bytes"
 	"fmt"
 	"go/parser"
 	"go/scanner"
 	"go/token"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 )
 
-// Write writes the skeleton of the tree src to dst, which must not exist.
+// Write writes the skeleton of the tree src to the directory dst, which must not exist.
 func Write(src, dst string) error {
+	return walk(src, dirSink(dst))
+}
+
+// WriteArchive writes the skeleton of the tree src to w as a tar archive, the same bytes for
+// the same skeleton (names in lexical order, no times, owners or modes but 0644 and 0755).
+// One file is cheaper for Nix to register than a tree of mostly empty files: Extract makes
+// the tree again where the planner runs.
+func WriteArchive(src string, w io.Writer) error {
+	tw := tar.NewWriter(w)
+	if err := walk(src, tarSink{tw}); err != nil {
+		return err
+	}
+	return tw.Close()
+}
+
+// Extract writes the tree of the archive r (WriteArchive's) to the directory dst, which must
+// not exist.
+func Extract(r io.Reader, dst string) error {
+	if err := os.Mkdir(dst, 0o755); err != nil {
+		return err
+	}
+	out := dirSink(dst)
+	tr := tar.NewReader(r)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if !filepath.IsLocal(h.Name) {
+			return fmt.Errorf("%s: not a path inside the skeleton", h.Name)
+		}
+		switch h.Typeflag {
+		case tar.TypeDir:
+			err = out.dir(h.Name)
+		case tar.TypeSymlink:
+			err = out.symlink(h.Name, h.Linkname)
+		case tar.TypeReg:
+			var b []byte
+			if b, err = io.ReadAll(tr); err == nil {
+				err = out.file(h.Name, b)
+			}
+		default:
+			err = fmt.Errorf("%s: an entry of type %q: not a skeleton's (a directory, a file or a symbolic link)", h.Name, h.Typeflag)
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// A sink is where a skeleton goes: its directories, symbolic links and files by their paths
+// relative to its root (slash-separated), parents first.
+type sink interface {
+	dir(rel string) error
+	symlink(rel, target string) error
+	file(rel string, b []byte) error
+}
+
+// walk puts the skeleton of the tree src in out.
+func walk(src string, out sink) error {
 	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -44,27 +109,57 @@ func Write(src, dst string) error {
 		if err != nil {
 			return err
 		}
-		to := filepath.Join(dst, rel)
+		rel = filepath.ToSlash(rel)
 		switch {
 		case d.IsDir() && d.Name() == ".git" && rel != ".":
 			return filepath.SkipDir
 		case d.IsDir():
-			return os.Mkdir(to, 0o755)
+			return out.dir(rel)
 		case d.Type()&fs.ModeSymlink != 0:
 			target, err := os.Readlink(path)
 			if err != nil {
 				return err
 			}
-			return os.Symlink(target, to)
+			return out.symlink(rel, target)
 		case !d.Type().IsRegular():
 			return fmt.Errorf("%s: not a regular file, a directory or a symbolic link: a Go module's sources cannot hold it", path)
 		}
-		kept, err := keep(filepath.ToSlash(rel), path)
+		kept, err := keep(rel, path)
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(to, kept, 0o644)
+		return out.file(rel, kept)
 	})
+}
+
+// dirSink writes a skeleton under a directory (rel "." is the directory itself).
+type dirSink string
+
+func (d dirSink) path(rel string) string           { return filepath.Join(string(d), filepath.FromSlash(rel)) }
+func (d dirSink) dir(rel string) error             { return os.Mkdir(d.path(rel), 0o755) }
+func (d dirSink) symlink(rel, target string) error { return os.Symlink(target, d.path(rel)) }
+func (d dirSink) file(rel string, b []byte) error  { return os.WriteFile(d.path(rel), b, 0o644) }
+
+// tarSink writes a skeleton to a tar archive (the root is not an entry).
+type tarSink struct{ w *tar.Writer }
+
+func (t tarSink) dir(rel string) error {
+	if rel == "." {
+		return nil
+	}
+	return t.w.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: rel + "/", Mode: 0o755})
+}
+
+func (t tarSink) symlink(rel, target string) error {
+	return t.w.WriteHeader(&tar.Header{Typeflag: tar.TypeSymlink, Name: rel, Linkname: target, Mode: 0o777})
+}
+
+func (t tarSink) file(rel string, b []byte) error {
+	if err := t.w.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: rel, Mode: 0o644, Size: int64(len(b))}); err != nil {
+		return err
+	}
+	_, err := t.w.Write(b)
+	return err
 }
 
 // whole are the files go reads whole, by name (or, for modules.txt, by path).

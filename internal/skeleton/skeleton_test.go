@@ -1,6 +1,8 @@
 package skeleton
 
 import (
+	"archive/tar"
+	"bytes"
 	"context"
 	"encoding/json"
 	"go/build"
@@ -51,14 +53,99 @@ func TestLeadingComments(t *testing.T) {
 	}
 }
 
-// write writes the skeleton of src to a new directory and returns it.
+// write writes the skeleton of src as the planner's derivation gets it (an archive, then its
+// tree) to a new directory and returns it.
 func write(t *testing.T, src string) string {
 	t.Helper()
+	var b bytes.Buffer
+	if err := WriteArchive(src, &b); err != nil {
+		t.Fatal(err)
+	}
 	dst := filepath.Join(t.TempDir(), "skeleton")
-	if err := Write(src, dst); err != nil {
+	if err := Extract(&b, dst); err != nil {
 		t.Fatal(err)
 	}
 	return dst
+}
+
+// tree is the tree under dir: each path with its content, or its link's target.
+func tree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		switch {
+		case d.IsDir():
+			files[rel+"/"] = ""
+		case d.Type()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(path)
+			files[rel] = "-> " + target
+			return err
+		default:
+			b, err := os.ReadFile(path)
+			files[rel] = string(b)
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// The archive holds the tree Write writes (symbolic links as links, .git left out), the same
+// bytes each time; Extract refuses a path out of its directory.
+func TestArchive(t *testing.T) {
+	src := t.TempDir()
+	for name, content := range map[string]string{
+		"go.mod": "module example.com/a\n", "a.go": "package a\n\nimport \"os\"\n\nvar V = os.Args\n",
+		"data/x.txt": "dropped", "c/c.h": "// +build linux\nint f();\n", ".git/HEAD": "ref: main\n"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(src, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(src, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("data/x.txt", filepath.Join(src, "link")); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "skeleton")
+	if err := Write(src, dir); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"./": "", "go.mod": "module example.com/a\n", "a.go": "package a\n\nimport \"os\"\n",
+		"data/": "", "data/x.txt": "", "c/": "", "c/c.h": "// +build linux\n", "link": "-> data/x.txt"}
+	if diff := cmp.Diff(want, tree(t, dir)); diff != "" {
+		t.Errorf("Write: mismatch (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want, tree(t, write(t, src))); diff != "" {
+		t.Errorf("WriteArchive and Extract: mismatch (-want +got):\n%s", diff)
+	}
+	var a, b bytes.Buffer
+	if err := WriteArchive(src, &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteArchive(src, &b); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Errorf("two archives of the same tree differ")
+	}
+
+	var evil bytes.Buffer
+	tw := tar.NewWriter(&evil)
+	if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: "../x", Mode: 0o644}); err != nil {
+		t.Fatal(err)
+	}
+	tw.Close()
+	if err := Extract(&evil, filepath.Join(t.TempDir(), "x")); err == nil || !strings.Contains(err.Error(), "../x: not a path inside the skeleton") {
+		t.Errorf("Extract of ../x: %v, want an error naming it", err)
+	}
 }
 
 // go/build reads every package of Go's own sources (GOROOT/src: thousands of packages,
