@@ -15,43 +15,70 @@ import (
 )
 
 // TestLdflagsTagsAndRelink builds examples/stamped with -X stamping and a build tag, compares
-// it with go build, then changes only the stamp: no package is recompiled, only the link.
+// it with go build, then changes only the stamp: no package is recompiled, and for a plain value
+// (the version stamps of nixpkgs' ldflags, as one element or as "-X" then "name=value") nothing
+// is planned either: the link and the result only. A value with a blank is planned again.
 func TestLdflagsTagsAndRelink(t *testing.T) {
 	requireNix(t)
 	for _, builder := range []string{"buildWithIFD", "buildWithDynDrv"} {
-		t.Run(builder, func(t *testing.T) {
-			dir := copyDir(t, filepath.Join(repo, "examples", "stamped"))
-			args := func(name string) string {
-				return fmt.Sprintf(`ldflags = [ "-X" "main.name=%s" ]; tags = [ "excited" ]; dontStrip = true;`, name)
-			}
-			outs, log, err := buildDir(t, builder, dir, args("DGD"))
-			if err != nil {
-				t.Fatalf("%v\n%s", err, log)
-			}
-			bin := filepath.Join(outs[0], "bin", "stamped")
-			if s := run(t, bin); s != "Hello, DGD!" {
-				t.Errorf("printed %q", s)
-			}
-			got, _ := os.ReadFile(bin)
-			want := goBuildFlags(t, dir, ".", "-tags=excited", "-ldflags=-X main.name=DGD -buildid=")
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from go build -trimpath -tags=excited -ldflags=...", bin)
-			}
-
-			stamp := fmt.Sprintf("DGD%d", time.Now().UnixNano())
-			outs, log, err = buildDir(t, builder, dir, args(stamp))
-			if err != nil {
-				t.Fatalf("%v\n%s", err, log)
-			}
-			for _, n := range built(log) {
-				if strings.HasPrefix(n, "gopkg-") {
-					t.Errorf("changing only -X recompiled %s:\n%s", n, log)
+		for _, form := range []struct {
+			name, ldflags, goLdflags string
+			plans                    bool // a new stamp plans again
+		}{
+			{"one element", `[ "-s" "-X main.name=%s" ]`, "-s -X main.name=%s", false},
+			{"two elements", `[ "-X" "main.name=%s" ]`, "-X main.name=%s", false},
+			{"a value with a blank", `[ "-X 'main.name=%s and co'" ]`, "-X 'main.name=%s and co'", true},
+		} {
+			t.Run(builder+"/"+form.name, func(t *testing.T) {
+				dir := copyDir(t, filepath.Join(repo, "examples", "stamped"))
+				args := func(name string) string {
+					return fmt.Sprintf(`ldflags = %s; tags = [ "excited" ]; dontStrip = true;`, fmt.Sprintf(form.ldflags, name))
 				}
-			}
-			if s := run(t, filepath.Join(outs[0], "bin", "stamped")); s != "Hello, "+stamp+"!" {
-				t.Errorf("printed %q", s)
-			}
-		})
+				greeting := func(name string) string {
+					if form.plans {
+						name += " and co"
+					}
+					return "Hello, " + name + "!"
+				}
+				outs, log, err := buildDir(t, builder, dir, args("DGD"))
+				if err != nil {
+					t.Fatalf("%v\n%s", err, log)
+				}
+				bin := filepath.Join(outs[0], "bin", "stamped")
+				if s := run(t, bin); s != greeting("DGD") {
+					t.Errorf("printed %q", s)
+				}
+				got, _ := os.ReadFile(bin)
+				want := goBuildFlags(t, dir, ".", "-tags=excited", "-ldflags="+fmt.Sprintf(form.goLdflags, "DGD")+" -buildid=")
+				if !bytes.Equal(got, want) {
+					t.Errorf("%s differs from go build -trimpath -tags=excited -ldflags=...", bin)
+				}
+
+				stamp := fmt.Sprintf("DGD%d", time.Now().UnixNano())
+				outs, log, err = buildDir(t, builder, dir, args(stamp))
+				if err != nil {
+					t.Fatalf("%v\n%s", err, log)
+				}
+				planned := false
+				for _, n := range built(log) {
+					if strings.HasPrefix(n, "gopkg-") {
+						t.Errorf("changing only -X recompiled %s:\n%s", n, log)
+					}
+					planned = planned || strings.HasSuffix(n, "-plan.json")
+				}
+				if planned != form.plans {
+					t.Errorf("changing only -X: planned %v, want %v (built %v)", planned, form.plans, built(log))
+				}
+				bin = filepath.Join(outs[0], "bin", "stamped")
+				if s := run(t, bin); s != greeting(stamp) {
+					t.Errorf("printed %q", s)
+				}
+				got, _ = os.ReadFile(bin)
+				if want := goBuildFlags(t, dir, ".", "-tags=excited", "-ldflags="+fmt.Sprintf(form.goLdflags, stamp)+" -buildid="); !bytes.Equal(got, want) {
+					t.Errorf("%s differs from go build with the new stamp", bin)
+				}
+			})
+		}
 	}
 }
 

@@ -51,7 +51,7 @@ in
   env = { default = { }; type = attrs;
     doc = "extra environment for go: CGO_ENABLED, GOEXPERIMENT, ..."; };
   ldflags = { default = [ ]; type = strings;
-    doc = "linker flags (a list): -X stamping, -s -w; they change only the link"; };
+    doc = "linker flags (a list, joined by spaces): -X stamping, -s -w; they change only the links, and a new plain -X value (a version stamp) re-plans nothing"; };
   tags = { default = [ ]; type = strings;
     doc = "build tags (a list)"; };
   GOFLAGS = { default = [ ]; type = type (v: isString v || strings.ok v) "a list of strings (or one string)";

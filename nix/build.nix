@@ -37,11 +37,34 @@ let
       testTree = if isAttrs src || isString src && builtins.hasContext src then srcRoot
         else builtins.path { path = src; name = "source"; filter = path: type: baseNameOf path != ".git"; };
       testDir = if modRoot == "." then "" else "${modRoot}/";
+      userGoflags = if isString GOFLAGS then builtins.filter (f: isString f && f != "") (builtins.split " " GOFLAGS) else GOFLAGS;
+      # Version stamps: `-X name=value` in ldflags (one element, or "-X" then "name=value") with
+      # a plain value (letters, digits, . _ + : / , ~ = % -) is planned with a placeholder for
+      # the value (@@x:N@@), which the link steps replace, so that a new stamp re-plans nothing
+      # and relinks only: go passes such a word to the linker as it is and, with -trimpath (but
+      # allowGoReference, or a -trimpath in GOFLAGS), records no ldflags in the binary. The
+      # words joined are the same -ldflags go gets; anything else is planned as written.
+      stampable = !allowGoReference && !builtins.any (f: builtins.substring 0 9 f == "-trimpath") userGoflags;
+      plain = "([A-Za-z0-9._/+-]+)=([A-Za-z0-9._+:/,~=%-]*)";
+      stamp = acc: m: acc // {
+        flags = acc.flags ++ [ "-X ${builtins.head m}=@@x:${toString (builtins.length acc.values)}@@" ];
+        values = acc.values ++ [ (builtins.elemAt m 1) ];
+        held = false;
+      };
+      stamped0 = builtins.foldl' (acc: f:
+        let m = builtins.match (if acc.held then plain else "-X ${plain}") f; in
+        if builtins.match ".*@@.*" f != null
+          then throw "dgd.${fn}: ldflags element ${builtins.toJSON f} contains @@, which stands for a placeholder in dgd's plans: write it another way (for instance with a variable set at run time)"
+        else if stampable && m != null then stamp acc m
+        else if stampable && !acc.held && f == "-X" then acc // { held = true; }
+        else acc // { flags = acc.flags ++ (if acc.held then [ "-X" ] else [ ]) ++ [ f ]; held = false; })
+        { flags = [ ]; values = [ ]; held = false; } ldflags;
+      stamped = stamped0 // { flags = stamped0.flags ++ (if stamped0.held then [ "-X" ] else [ ]); };
       # GOFLAGS first: as in buildGoModule, where it is the environment, the explicit flags
       # (ldflags, tags, allowGoReference) come later on go's command line and win
-      goflags = (if isString GOFLAGS then builtins.filter (f: isString f && f != "") (builtins.split " " GOFLAGS) else GOFLAGS)
+      goflags = userGoflags
         ++ (if allowGoReference then [ "-trimpath=false" ] else [ ])
-        ++ (if ldflags == [ ] then [ ] else [ "-ldflags=${concatStringsSep " " ldflags}" ])
+        ++ (if ldflags == [ ] then [ ] else [ "-ldflags=${concatStringsSep " " stamped.flags}" ])
         ++ (if tags == [ ] then [ ] else [ "-tags=${concatStringsSep "," tags}" ]);
       # the packages: subPackages, or the one subPackage
       subs = if subPackages != null then subPackages else if subPackage != null then [ subPackage ] else null;
@@ -116,6 +139,7 @@ let
       packagesArgs = {
         toolchain = tc.data;
         inherit name modcache testTree testDir ccInputs stdLayers;
+        stamps = stamped.values;
         src = srcPath;
         lockModules = if lock == null then null else lock.modules;
         contentAddressed = earlyCutoff;

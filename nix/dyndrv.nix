@@ -1,9 +1,10 @@
 # buildWithDynDrv's mode (the contract is in build.nix, where the modes are declared): dynamic
-# derivations. Two text-hashed, content-addressed producers read the plan (p.planDrv's output)
+# derivations. Text-hashed, content-addressed producers read the plan (p.planDrv's output)
 # and, with recursive-nix, each run one nix-instantiate that registers per-package .drv files
 # (packages.nix, called with the same arguments as buildWithIFD's, written as Nix source by
 # lib.toNix): the shared one those no edit of the main module changes, the main one the rest;
-# its output is the .drv of the programs, built through builtins.outputOf.
+# its output is the .drv of the programs, built through builtins.outputOf. A third, built only
+# for the result's cache, outputs the .drv of the file that names every package's outputs.
 p:
 let
   inherit (import ./lib.nix) toNix;
@@ -49,7 +50,7 @@ let
   # .drv paths, as JSON.
   shared = producer "${p.name}-shared.json" {
     expr = ''
-      let built = ${packagesOf (p.packagesArgs // { src = null; testTree = null; }) "{ }"};
+      let built = ${packagesOf (p.packagesArgs // { src = null; testTree = null; stamps = [ ]; }) "{ }"};
       in { packages = builtins.mapAttrs (_: d: d.drvPath) built.shared.packages;
            layers = builtins.mapAttrs (_: d: d.drvPath) built.shared.layers; }
     '';
