@@ -28,7 +28,7 @@ let
   gotools = import ./gotools.nix { inherit tc; };
 
   # a store name from an import path
-  inherit (import ./lib.nix) storeName;
+  inherit (import ./lib.nix) storeName shellQuote floatingCA refsFile;
 
   modules = builtins.mapAttrs moduleSource (plan.Modules or { });
 
@@ -60,7 +60,6 @@ let
       (if p.Source.Dir == "." then modules.${p.Source.Module} else "${modules.${p.Source.Module}}/${p.Source.Dir}")
     else null;
 
-  inherit (import ./lib.nix) shellQuote;
   preamble = concatStringsSep "" (map (e: "export ${shellQuote e}\n") (plan.Env or [ ])) + ''
     w=$TMPDIR/w
     c=''${NIX_BUILD_CORES:-1}
@@ -101,7 +100,7 @@ let
   # code in two outputs; importers read only the export data, so when an edit leaves it
   # byte-identical (a function body that is not inlined), Nix finds their builds already done.
   packageOutputs = { outputs = [ "out" "link" ]; } // (if contentAddressed
-    then (import ./lib.nix).floatingCA else { });
+    then floatingCA else { });
 
   packages = listToAttrs (map (p: {
     name = p.ImportPath;
@@ -212,7 +211,7 @@ let
   # its inputs' closure in its sandbox, which costs about a millisecond per path, so what an
   # edit builds (a link, the result) takes only what it reads
   outputsOf = d: map (o: "${d.${o}}") (d.outputs or [ "out" ]);
-  cache = (import ./lib.nix).refsFile tc.run "${name}-refs" (builtins.concatMap outputsOf
+  cache = refsFile tc.run "${name}-refs" (builtins.concatMap outputsOf
     (builtins.attrValues (packages // layers) ++ [ gotools ] ++ links ++ builtins.concatMap (t: [ t.link t.run ]) (builtins.attrValues tests))
     ++ map toString (builtins.attrValues modules));
 
