@@ -229,15 +229,12 @@ func commandOutput(t *testing.T, dir, name string, args ...string) (string, stri
 
 var buildingRE = regexp.MustCompile(`building '/nix/store/[a-z0-9]{32}-([^']+)\.drv'`)
 
-// built lists the names of the derivations Nix reports building, sorted, without repeats.
+// built lists the names of the derivations Nix reports building, sorted, a name once per
+// derivation of that name (a program's link and the result can have the same name).
 func built(log string) []string {
-	seen := map[string]bool{}
 	var names []string
 	for _, m := range buildingRE.FindAllStringSubmatch(log, -1) {
-		if !seen[m[1]] {
-			seen[m[1]] = true
-			names = append(names, m[1])
-		}
+		names = append(names, m[1])
 	}
 	sort.Strings(names)
 	return names

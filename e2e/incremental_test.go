@@ -14,10 +14,11 @@ import (
 )
 
 // TestIncrementalEdit edits one function body in examples/packages/a and checks, from Nix's
-// own output, that only a and the link (named as the program: it is the result's input) are
-// rebuilt (early cutoff: a's importer reads a's export data, which the edit leaves as it
-// was), plus the planner's input (the skeleton: the plan is not made again, its input is the
-// same), the main producer with dynamic derivations, and the result.
+// own output, that only a and the link are rebuilt (early cutoff: a's importer reads a's export
+// data, which the edit leaves as it was), plus the planner's input (the skeleton: the plan is
+// not made again, its input is the same) and, with dynamic derivations, the main producer and
+// the result (named as the program, as the link is); buildWithIFD links, strips and installs
+// in the result itself.
 func TestIncrementalEdit(t *testing.T) {
 	requireNix(t)
 	for _, tc := range []struct {
@@ -25,7 +26,7 @@ func TestIncrementalEdit(t *testing.T) {
 		perEdit []string // the derivations of each mode that every edit builds
 	}{
 		{"buildWithIFD", []string{"packages-skeleton"}},
-		{"buildWithDynDrv", []string{"packages-skeleton", "packages.drv"}}, // the main producer makes the link's .drv
+		{"buildWithDynDrv", []string{"packages-skeleton", "packages.drv", "packages"}}, // the main producer makes the link's .drv
 	} {
 		t.Run(tc.builder, func(t *testing.T) {
 			dir := copyDir(t, filepath.Join(repo, "examples", "packages"))
@@ -100,7 +101,7 @@ func TestEarlyCutoff(t *testing.T) {
 			if _, log, err := buildDir(t, builder, dir, ""); err != nil {
 				t.Fatalf("first build: %v\n%s", err, log)
 			}
-			perEdit := map[string][]string{"buildWithIFD": {"m-skeleton"}, "buildWithDynDrv": {"m-skeleton", "m.drv"}}[builder]
+			perEdit := map[string][]string{"buildWithIFD": {"m-skeleton"}, "buildWithDynDrv": {"m-skeleton", "m.drv", "m"}}[builder]
 			edit := func(from, to string, want []string) {
 				t.Helper()
 				p := filepath.Join(dir, "deep", "deep.go")

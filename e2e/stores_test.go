@@ -28,7 +28,7 @@ func TestBinaryCache(t *testing.T) {
 		perEdit []string // what every edit builds: the planner's input (the skeleton), the main producer
 	}{
 		{"buildWithIFD", []string{"dep-skeleton"}},
-		{"buildWithDynDrv", []string{"dep-skeleton", "dep.drv"}},
+		{"buildWithDynDrv", []string{"dep-skeleton", "dep.drv", "dep"}},
 	} {
 		t.Run(tc.builder, func(t *testing.T) {
 			cache := filepath.Join(t.TempDir(), "cache")
@@ -55,8 +55,9 @@ func TestBinaryCache(t *testing.T) {
 				len(builtA), tookA.Seconds(), len(substituted(logB)), tookB.Seconds(), substituted(logB))
 
 			// an edit never built anywhere: B, and C (another empty store with the same cache),
-			// build that package, the link and the result (both named dep) and the skeleton (not
-			// the plan: its input is the same), C substitutes the rest
+			// build that package, the link (the result with buildWithIFD; with dynamic
+			// derivations the result is a second derivation named dep) and the skeleton (not the
+			// plan: its input is the same), C substitutes the rest
 			editGreet(t, dir)
 			want := append([]string{"dep", "gopkg-example.com-dep-greet"}, tc.perEdit...)
 			slices.Sort(want)

@@ -58,12 +58,14 @@ func TestChecksPerPackage(t *testing.T) {
 			}
 			// a test file is in the planner's input whole (go list makes the test main from
 			// it): the skeleton and the plan are made again; the plan is the same, so the
-			// shared producer is not run again (dynamic derivations), the main one is
-			perEdit := map[string][]string{"buildWithIFD": {"tested-skeleton", "tested-plan.json"},
-				"buildWithDynDrv": {"tested-skeleton", "tested-plan.json", "tested.drv"}}[builder]
+			// shared producer is not run again (dynamic derivations), the main one is. The
+			// programs are collected again after the tests passed: buildWithIFD strips in the
+			// collector (the result), buildWithDynDrv's result copies from it
+			perEdit := map[string][]string{"buildWithIFD": {"tested-skeleton", "tested-plan.json", "tested"},
+				"buildWithDynDrv": {"tested-skeleton", "tested-plan.json", "tested.drv", "tested", "tested"}}[builder]
 			want := append([]string{
 				"gopkg-example.com-tested-calc+example.com-tested-calc.test",
-				"gotest-example.com-tested-calc", "gotest-run-example.com-tested-calc", "tested",
+				"gotest-example.com-tested-calc", "gotest-run-example.com-tested-calc",
 			}, perEdit...)
 			slices.Sort(want)
 			if diff := cmp.Diff(want, built(log)); diff != "" {

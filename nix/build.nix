@@ -33,8 +33,10 @@ let
       srcRoot = if isAttrs src then "${src}" else src;
       srcPath = if modRoot == "." then srcRoot else "${srcRoot}/${modRoot}";
       # where the tests run: the whole source tree (a local path without .git), as go test and
-      # buildGoModule's checkPhase run them
-      testTree = if isAttrs src || isString src && builtins.hasContext src then srcRoot
+      # buildGoModule's checkPhase run them; null without tests, so that buildWithDynDrv's
+      # producer, which takes packages.nix's arguments as its inputs, does not have a second
+      # copy of a local tree made after every edit
+      testTree = if !test then null else if isAttrs src || isString src && builtins.hasContext src then srcRoot
         else builtins.path { path = src; name = "source"; filter = path: type: baseNameOf path != ".git"; };
       testDir = if modRoot == "." then "" else "${modRoot}/";
       userGoflags = if isString GOFLAGS then builtins.filter (f: isString f && f != "") (builtins.split " " GOFLAGS) else GOFLAGS;
@@ -168,33 +170,39 @@ let
 
   # The result: every main package's bin/ in one output, stripped unless dontStrip, then
   # postInstall. mode (ifd.nix or dyndrv.nix) gets the programs into Nix: see the modes' contract
-  # at the end of this file.
+  # at the end of this file. buildWithIFD makes the result where the programs' bin/ is filled
+  # (the link, or the collector after the tests); buildWithDynDrv's result is a derivation that
+  # evaluation has, so it copies the producer's programs.
   build1 = fn: mode: given:
     let
       args = resolve fn given;
       p0 = prepare fn given args;
       pname = p0.name;
-      bins = mode p0;
       tc = p0.tc;
       inherit (args) dontStrip;
       resultName = if args.version != null then "${pname}-${args.version}" else pname;
+      # what makes the programs (bin/) the result: strip, then postInstall
+      install = {
+        name = resultName;
+        extraPath = if dontStrip then [ ] else [ tc.bintools ];
+        script = (if dontStrip then "" else ''
+          for f in $out/bin/*; do strip -S "$f"; done
+        '') + args.postInstall;
+      };
+      bins = mode (p0 // { inherit install; });
       # the result's cache: a file whose closure is what a rebuild reuses (the planner, the plan,
       # the toolchain, the module sources, every package's outputs), a gc root when built with
       # the result. A derivation of its own, not an output of the result: a derivation has its
       # inputs' closure in its sandbox (about a millisecond per path), and after an edit the
       # result needs only the programs
       cache = refsFile tc.run "${resultName}-cache" ([ "${p0.dgd}" "${tc.go}" "${tc.busybox}" "${p0.planDrv}" ] ++ bins.cacheRefs);
-      result = tc.run {
-        name = resultName;
-        extraPath = if dontStrip then [ ] else [ tc.bintools ];
+      result = if bins.result != null then bins.result else tc.run (install // {
         script = ''
           mkdir -p $out/bin
           cp -R ${bins}/bin/. $out/bin/
           chmod -R u+w $out/bin
-        '' + (if dontStrip then "" else ''
-          for f in $out/bin/*; do strip -S "$f"; done
-        '') + args.postInstall;
-      };
+        '' + install.script;
+      });
     in
       result // {
         inherit (args) meta;
@@ -212,6 +220,8 @@ in
 #   outPath    a store path (or builtins.outputOf's placeholder) holding bin/<name>: the
 #              programs as go links them, once every test has passed
 #   drv        the derivation of outPath where evaluation has it, else null
+#   result     the result where the mode makes it itself (p.install's script run where bin/ is
+#              filled), else null: build.nix then makes it from outPath
 #   cacheRefs  the store paths a rebuild reuses, which the result's cache keeps alive
 #   passthru   { packages, links, tests, planDrv }: the per-package derivations, links, tests
 #              and the plan's derivation where evaluation has them (else { }, [ ], { }, null)

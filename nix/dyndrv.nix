@@ -80,6 +80,7 @@ in
 {
   outPath = builtins.outputOf main.outPath "out";
   drv = null;
+  result = null;
   # the producers' outputs (the .drv files) and the list of every package output
   cacheRefs = [ "${shared}" "${main}" "${refs}" (builtins.outputOf refs.outPath "out") "${tc.innerNix}" ];
   # the per-package derivations exist only inside the producers

@@ -6,11 +6,12 @@ let
   # the plan names buildInputs' store paths (cgo's -I and -L); the steps that use them take
   # them as inputs (ccInputs), so the plan's own references can go
   plan = builtins.fromJSON (builtins.unsafeDiscardStringContext (builtins.readFile p.planDrv));
-  built = import ./packages.nix (p.packagesArgs // { inherit plan; });
+  built = import ./packages.nix (p.packagesArgs // { inherit plan; inherit (p) install; });
 in
 {
   inherit (built.bins) outPath;
   drv = built.bins;
+  inherit (built) result;
   cacheRefs = [ "${built.cache}" ];
   passthru = { inherit (p) planDrv; inherit (built) packages links tests; };
 }

@@ -18,6 +18,8 @@
 , contentAddressed # package derivations content-addressed: early cutoff (earlyCutoff)
 , stdLayers   # the standard library in a few derivations (below), not one per package
 , stamps ? [ ] # the values of the links' -X placeholders (@@x:N@@: build.nix's stamped)
+, install ? null # or the result's name, extraPath and script (strip, postInstall: build.nix's
+              # install), which buildWithIFD has run where bin/ is filled (result, below)
 }:
 let
   inherit (builtins) replaceStrings listToAttrs map attrNames concatStringsSep elem substring
@@ -88,12 +90,12 @@ let
     in concatStringsSep "" (map (x: if builtins.isString x then x else value x)
       (builtins.split "@@(goroot|gotool|src|(dep|link):([^@]*)|x:([0-9]+))@@" st.Script));
 
-  # a step of the plan as a derivation
-  step = { drvName, st, source ? null, extra ? { } }:
+  # a step of the plan as a derivation; post: shell run after it, with its tools on PATH
+  step = { drvName, st, source ? null, extra ? { }, post ? { script = ""; extraPath = [ ]; } }:
     tc.run ({
       name = drvName;
-      script = preamble + stepScript { inherit st source; };
-      extraPath = if st.CC or false then [ tc.cc ] else [ ];
+      script = preamble + stepScript { inherit st source; } + post.script;
+      extraPath = (if st.CC or false then [ tc.cc ] else [ ]) ++ post.extraPath;
     } // extra // (if st.CC or false && ccInputs != [ ] then { inherit ccInputs; } else { }));
 
   # Early cutoff: a package's derivation is content-addressed, with its export data and its
@@ -184,7 +186,8 @@ let
   # a single program without tests: its link is bins (one derivation fewer on the way from an
   # edit to the result), named name
   bare = builtins.length plan.Links == 1 && (plan.Tests or [ ]) == [ ];
-  links = map (l: step { drvName = if bare then name else "golink-" + storeName l.Binary; st = l; }) plan.Links;
+  linkStep = l: step { drvName = if bare then name else "golink-" + storeName l.Binary; st = l; };
+  links = map linkStep plan.Links;
 
   # per tested package: the test binary's link, and its run (which fails when a test fails) in
   # the package's directory of the whole source tree, as go test runs it: tests read files
@@ -217,13 +220,21 @@ let
 
   # every program's bin/, once every test has passed (a single program without tests is its
   # link already)
-  bins = if bare then builtins.head links else tc.run {
-    inherit name;
+  collect = { name, script ? "", extraPath ? [ ] }: tc.run {
+    inherit name extraPath;
     script = "mkdir -p $out/bin\n"
       + concatStringsSep "" (map (l: "cp -R ${l}/bin/. $out/bin/\n") links)
-      + concatStringsSep "" (map (t: "# passed: ${tests.${t}.run}\n") (attrNames tests));
+      + "chmod -R u+w $out/bin\n"
+      + concatStringsSep "" (map (t: "# passed: ${tests.${t}.run}\n") (attrNames tests))
+      + script;
   };
+  bins = if bare then builtins.head links else collect { inherit name; };
+  # with install, the result: install's script run where bin/ is filled, the single program's
+  # link or the collector (one derivation fewer after an edit than bins and then the result)
+  result = if install == null then null
+    else if bare then step { drvName = install.name; st = builtins.head plan.Links; post = install; }
+    else collect install;
 in
 {
-  inherit packages links tests bins modules gotools layers cache shared;
+  inherit packages links tests bins result modules gotools layers cache shared;
 }
