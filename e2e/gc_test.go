@@ -34,7 +34,8 @@ func TestGarbageCollection(t *testing.T) {
 			// the next builder's gc must not find this one's roots
 			defer os.Remove(result + "-2")
 			defer os.Remove(result)
-			expr := fmt.Sprintf(`let r = (import %s { }).%s { src = %s; dontStrip = true; }; in [ r r.cache ]`, repo, builder, dir)
+			// a version names the result apart from the link (packages-1.0, packages)
+			expr := fmt.Sprintf(`let r = (import %s { }).%s { src = %s; version = "1.0"; dontStrip = true; }; in [ r r.cache ]`, repo, builder, dir)
 			build := func() (string, []string) {
 				t.Helper()
 				out, log := s.nix(t, "nix-build", "-E", expr, "-o", result)
@@ -42,7 +43,13 @@ func TestGarbageCollection(t *testing.T) {
 				checkBinary(t, filepath.Join(s.root, paths[0], "bin", "packages"), dir, builder)
 				return paths[0], built(log)
 			}
-			first, _ := build()
+			first, firstBuilt := build()
+			// the cache names what the result's build built: buildWithIFD links in the
+			// result, so no link of its own is built for the cache
+			links := map[string]int{"buildWithIFD": 0, "buildWithDynDrv": 1}[builder]
+			if n := strings.Count(" "+strings.Join(firstBuilt, " ")+" ", " packages "); n != links {
+				t.Errorf("the result and its cache built %d derivations named packages (the link), want %d: %v", n, links, firstBuilt)
+			}
 			s.nix(t, "nix-store", "--gc")
 			again, rebuilt := build()
 			if again != first || len(rebuilt) != 0 {

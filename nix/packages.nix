@@ -186,8 +186,7 @@ let
   # a single program without tests: its link is bins (one derivation fewer on the way from an
   # edit to the result), named name
   bare = builtins.length plan.Links == 1 && (plan.Tests or [ ]) == [ ];
-  linkStep = l: step { drvName = if bare then name else "golink-" + storeName l.Binary; st = l; };
-  links = map linkStep plan.Links;
+  links = map (l: step { drvName = if bare then name else "golink-" + storeName l.Binary; st = l; }) plan.Links;
 
   # per tested package: the test binary's link, and its run (which fails when a test fails) in
   # the package's directory of the whole source tree, as go test runs it: tests read files
@@ -215,7 +214,7 @@ let
   # edit builds (a link, the result) takes only what it reads
   outputsOf = d: map (o: "${d.${o}}") (d.outputs or [ "out" ]);
   cache = refsFile tc.run "${name}-refs" (builtins.concatMap outputsOf
-    (builtins.attrValues (packages // layers) ++ [ gotools ] ++ links ++ builtins.concatMap (t: [ t.link t.run ]) (builtins.attrValues tests))
+    (builtins.attrValues (packages // layers) ++ [ gotools ] ++ builtLinks ++ builtins.concatMap (t: [ t.link t.run ]) (builtins.attrValues tests))
     ++ map toString (builtins.attrValues modules));
 
   # every program's bin/, once every test has passed (a single program without tests is its
@@ -234,6 +233,8 @@ let
   result = if install == null then null
     else if bare then step { drvName = install.name; st = builtins.head plan.Links; post = install; }
     else collect install;
+  # the links a build of the result builds (the cache's): a single program's is the result
+  builtLinks = if bare && result != null then [ result ] else links;
 in
 {
   inherit packages links tests bins result modules gotools layers cache shared;
