@@ -1,6 +1,7 @@
 package lock
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -22,7 +23,9 @@ type download struct {
 
 // Make writes the lock of the module in dir: it downloads every module go.sum names with
 // goBin (through the module proxy of env), checks each against go.sum, and hashes the layout
-// that nix/lock.nix's download produces.
+// that nix/lock.nix's download produces. Only the versions the build list selects are
+// downloaded whole: go.sum also names versions that go only read the go.mod of (the module
+// graph's), and their code is never built.
 func Make(ctx context.Context, goBin, dir string, env []string, log io.Writer) (*File, error) {
 	f := &File{}
 	var err error
@@ -57,7 +60,17 @@ func Make(ctx context.Context, goBin, dir string, env []string, log io.Writer) (
 	if err := os.Mkdir(empty, 0o755); err != nil {
 		return nil, err
 	}
-	env = append(env[:len(env):len(env)], "GOMODCACHE="+filepath.Join(tmp, "modcache"), "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local", "GO111MODULE=on")
+	env = append(env[:len(env):len(env)], "GOMODCACHE="+filepath.Join(tmp, "modcache"), "GOTOOLCHAIN=local", "GO111MODULE=on")
+	sel, err := selected(ctx, goBin, dir, append(env, "GOFLAGS=-mod=readonly"))
+	if err != nil {
+		return nil, err
+	}
+	for i := range need {
+		if !sel[need[i].Key()] {
+			need[i].ModOnly = true
+		}
+	}
+	env = append(env, "GOFLAGS=-mod=mod")
 	for i, e := range need {
 		fmt.Fprintf(log, "dgd lock: %s\n", e.Key())
 		layout := filepath.Join(tmp, "layout", fmt.Sprint(i))
@@ -70,6 +83,44 @@ func Make(ctx context.Context, goBin, dir string, env []string, log io.Writer) (
 	}
 	f.Entries = need
 	return f, nil
+}
+
+// selected is the set of "path@version" whose code the build list of the module in dir
+// selects (`go list -m all`; a replacement by another module counts as that module).
+func selected(ctx context.Context, goBin, dir string, env []string) (map[string]bool, error) {
+	inv := gocmd.Invocation{Go: goBin, Verb: "list", Args: []string{"-m", "-json", "all"}, Env: env, Dir: dir}
+	out, stderr, err := gocmd.Run(ctx, inv)
+	if err != nil {
+		if bytes.Contains(stderr, []byte("go.sum")) || bytes.Contains(stderr, []byte("go.mod")) {
+			return nil, fmt.Errorf("%s: go.mod and go.sum do not list every module the build needs: run `go mod tidy` in %s, then `dgd lock` again:\n%w", dir, dir, err)
+		}
+		return nil, err
+	}
+	return parseSelected(out)
+}
+
+// parseSelected reads the modules of `go list -m -json all`: the main module (no version) and
+// modules replaced by a directory select no download.
+func parseSelected(out []byte) (map[string]bool, error) {
+	type mod struct {
+		Path, Version string
+		Replace       *struct{ Path, Version string }
+	}
+	sel := map[string]bool{}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for dec.More() {
+		var m mod
+		if err := dec.Decode(&m); err != nil {
+			return nil, fmt.Errorf("reading `go list -m -json all`: %w", err)
+		}
+		if m.Replace != nil {
+			m.Path, m.Version = m.Replace.Path, m.Replace.Version
+		}
+		if m.Version != "" {
+			sel[m.Path+"@"+m.Version] = true
+		}
+	}
+	return sel, nil
 }
 
 // Fetch downloads one module with goBin (in the directory cwd, with exactly env) and lays it

@@ -2,8 +2,9 @@
 //
 // The lock has one line per module that go.sum names: its path, version and the Nix hash
 // (NAR, sha256, SRI) of the fixed-output derivation that downloads it. A module whose code is
-// needed ("module" line) is downloaded whole; a module of which go only reads go.mod ("mod"
-// line) is downloaded as that file alone. Each derivation's output is laid out so that it does
+// needed ("module" line: go.sum has its code's hash and the build list selects it) is
+// downloaded whole; a module of which go only reads go.mod ("mod" line) is downloaded as that
+// file alone. Each derivation's output is laid out so that it does
 // not depend on the Go version that downloaded it:
 //
 //	mod    the module's go.mod as the proxy serves it
@@ -185,8 +186,10 @@ func Check(dir string) error {
 		return stale(fmt.Sprintf("go.sum names %d modules, the lock %d", len(need), len(f.Entries)))
 	}
 	for i, e := range need {
+		// a version go.sum has the code of may be a "mod" line (the build list does not select
+		// it; go.mod decides that, and its hash is checked above), never the reverse
 		l := f.Entries[i]
-		if e.Path != l.Path || e.Version != l.Version || e.ModOnly != l.ModOnly {
+		if e.Path != l.Path || e.Version != l.Version || e.ModOnly && !l.ModOnly {
 			return stale("module " + e.Key() + " differs")
 		}
 	}

@@ -1,0 +1,67 @@
+package lock
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseSelected(t *testing.T) {
+	// the shape of `go list -m -json all`: the main module, a module, a module replaced by
+	// another module's version and one replaced by a directory
+	out := `{"Path": "example.com/main", "Main": true, "Dir": "/src"}
+{"Path": "golang.org/x/text", "Version": "v0.14.0"}
+{"Path": "example.com/old", "Version": "v1.0.0", "Replace": {"Path": "example.com/fork", "Version": "v1.0.1"}}
+{"Path": "example.com/local", "Version": "v0.0.0", "Replace": {"Path": "../local"}}
+`
+	got, err := parseSelected([]byte(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"golang.org/x/text@v0.14.0": true, "example.com/fork@v1.0.1": true}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("parseSelected mismatch (-want +got):\n%s", diff)
+	}
+	if _, err := parseSelected([]byte(`{"Path": `)); err == nil || !strings.Contains(err.Error(), "go list -m -json all") {
+		t.Errorf("parseSelected of truncated output: %v, want an error naming go list", err)
+	}
+}
+
+// TestCheckSelection: a version whose code go.sum has may be locked as "mod" (the build list
+// does not select it), but a version go.sum has only the go.mod of may not be "module".
+func TestCheckSelection(t *testing.T) {
+	gomod := "module example.com/m\n"
+	gosum := "a.example/x v1.0.0 h1:AAA=\na.example/x v1.0.0/go.mod h1:BBB=\na.example/x v1.1.0 h1:CCC=\na.example/x v1.1.0/go.mod h1:DDD=\nb.example/y v0.1.0/go.mod h1:EEE=\n"
+	for _, c := range []struct {
+		name, lines, wantErr string
+	}{
+		{"all code", "module a.example/x v1.0.0 sha256-A\nmodule a.example/x v1.1.0 sha256-B\nmod b.example/y v0.1.0 sha256-C\n", ""},
+		{"unselected as mod", "mod a.example/x v1.0.0 sha256-A\nmodule a.example/x v1.1.0 sha256-B\nmod b.example/y v0.1.0 sha256-C\n", ""},
+		{"code without a hash", "module a.example/x v1.0.0 sha256-A\nmodule a.example/x v1.1.0 sha256-B\nmodule b.example/y v0.1.0 sha256-C\n", "module b.example/y@v0.1.0 differs"},
+		{"a module missing", "module a.example/x v1.1.0 sha256-B\nmod b.example/y v0.1.0 sha256-C\n", "go.sum names 3 modules, the lock 2"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			write := func(name, data string) {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			write("go.mod", gomod)
+			write("go.sum", gosum)
+			mh, _ := FileSHA256(filepath.Join(dir, "go.mod"))
+			sh, _ := FileSHA256(filepath.Join(dir, "go.sum"))
+			write(Name, "go.mod "+mh+"\ngo.sum "+sh+"\n"+c.lines)
+			err := Check(dir)
+			switch {
+			case c.wantErr == "" && err != nil:
+				t.Errorf("Check: %v, want nil", err)
+			case c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr) || !strings.Contains(err.Error(), "run `dgd lock`")):
+				t.Errorf("Check: %v, want an error with %q and the fix", err, c.wantErr)
+			}
+		})
+	}
+}
