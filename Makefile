@@ -6,7 +6,7 @@ WITH_NIX := scripts/with-nix
 export GOPROXY ?= $(shell go env GOPROXY)
 export GOFLAGS :=
 
-.PHONY: demo test unit nix-examples e2e goldens matrix toolchains fuzz bench incremental drvcost scale corpus
+.PHONY: demo test unit nix-examples e2e goldens matrix toolchains fuzz bench incremental drvcost scale corpus nix-2.35
 
 demo:
 	$(WITH_NIX) nix-build -A examples.dep --arg useDynDrv true -o result-demo
@@ -29,6 +29,13 @@ e2e:
 # make test builds the few of corpusInTest (e2e/corpus_test.go). The table: corpus-table.md
 corpus:
 	DGD_CORPUS=$${DGD_CORPUS:-all} DGD_CORPUS_TABLE=$(CURDIR)/corpus-table.md $(WITH_NIX) go test -count=1 -timeout 0 -v -run TestCorpus ./e2e/
+
+# the same on Nix 2.35.2 (built from source once by scripts/nix-2.35, 25-50 minutes; on a store of
+# its own): the examples both ways and the tests of what 2.35 changed (build traces in binary
+# caches, remote builds). Not in make test: building Nix does not fit CI's time
+nix-2.35:
+	DGD_NIX=2.35 $(MAKE) nix-examples
+	DGD_NIX=2.35 $(WITH_NIX) go test -count=1 -timeout 60m -run 'TestBinaryCache|TestRemoteBuilders|TestExamplesIdenticalToGoBuild' ./e2e/
 
 # Go 1.22-1.27 from Debian's packages (scripts/with-nix records them for Nix)
 toolchains:
