@@ -32,7 +32,7 @@ var nixpkgsPackages = []struct {
 	},
 	{
 		name: "fzf", module: "github.com/junegunn/fzf@v0.65.2",
-		args: `pname = "fzf"; version = "0.65.2"; vendorHash = "sha256-4G9k6WN9nEd9nO+aB3qOtGb9XW6mLOvNVGG+qbE5edI=";
+		args: `pname = "fzf"; version = "0.65.2"; vendorHash = "sha256-NPi5fWLXwb1nEHc50p1QIW8hrPPqLk13X3ATTjGeppE=";
 			env.CGO_ENABLED = 0;
 			ldflags = [ "-s" "-w" "-X main.version=0.65.2 -X main.revision=v0.65.2" ];`,
 		pkgs: []string{"."}, bins: []string{"fzf"}, tested: []string{"./..."}, // no subPackages: every package's tests
