@@ -32,8 +32,8 @@ tc.run {
     rm -rf $out/cache/download/sumdb $out/cache/vcs
     find $out/cache/download \( -name '*.zip' -o -name '*.lock' -o -name '*.partial' \) -exec rm -f {} +
     # a proxy's .info may carry an "Origin" (where it got the module: VCS, URL, commit), which
-    # proxies add to a version's .info over time (seen for fzf's fastwalk v1.0.12): vendorHash
-    # covers only the Version and Time that every proxy serves
+    # go does not verify and a proxy can add or change later (fastwalk v1.0.12's has one):
+    # vendorHash covers only the Version and Time
     find $out/cache/download -name '*.info' -exec sed -i 's/,"Origin":{[^}]*}//' {} +
   '';
 }
