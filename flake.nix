@@ -42,6 +42,19 @@
         default = dgd;
       });
 
+      # nix flake init -t github:dgd-build/dgd: a flake.nix for a Go module (dgd init writes
+      # one fitted to the module: its main packages, its dgd.lock)
+      templates.default = {
+        path = ./templates/default;
+        description = "a Go module built with dgd, one Nix derivation per Go package";
+        welcomeText = ''
+          flake.nix builds every main package of ./... with dgd. Set pname; for third-party
+          modules write a dgd.lock (nix run github:dgd-build/dgd -- lock), then
+          git add flake.nix dgd.lock and nix build. `dgd init` writes such a flake fitted
+          to the module instead.
+        '';
+      };
+
       # every example built both ways, run, and checked to print "Hello, DGD!"
       checks = forSystems (pkgs: {
         examples-ifd = (import ./. { inherit pkgs; useDynDrv = false; }).testExamples;

@@ -1,14 +1,7 @@
-// Command dgd-golden records, for every example and every Go toolchain, what the go command
-// prints (go list -json -deps, go build -n) and what dgd derives from it (typed actions, plan)
-// under goldens/<go version>/<example>/, and prints what changed.
+// Command dgd-golden re-records goldens/ and prints what changed (`dgd-golden -h`: its doc).
 //
 //	dgd-golden [-check] [-go path/to/go]... [-toolchains dir]
 //	dgd-golden -compare go1.22.12,go1.27.3
-//
-// Toolchains: every -go, else the go on PATH and dir/go1.*/bin/go (scripts/go-toolchains puts
-// Debian's there). -check records without writing and fails when anything differs. dgd-golden
-// also writes the Go versions the planner knows (internal/planner/known_go.go). -compare shows
-// how the recordings of two Go versions differ, example by example.
 package main
 
 import (
@@ -20,6 +13,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/dgd-build/dgd/internal/cli"
 	"github.com/dgd-build/dgd/internal/goldencheck"
 	"github.com/dgd-build/dgd/internal/goldens"
 )
@@ -29,29 +23,42 @@ type list []string
 func (l *list) String() string     { return strings.Join(*l, ",") }
 func (l *list) Set(s string) error { *l = append(*l, s); return nil }
 
+var command = cli.Command{
+	Setup: setup,
+	Doc: `dgd-golden records, for every example and every Go toolchain, what the go command prints
+(go list -json -deps, go build -n) and what dgd derives from it (typed actions, plan) under
+goldens/<go version>/<example>/, and prints what changed. It also writes the Go versions the
+planner knows (internal/planner/known_go.go). Toolchains: every -go, else the go on PATH and
+the go1.* of -toolchains (scripts/go-toolchains puts Debian's there). -check writes nothing
+and fails when a recording or a result differs. -compare shows how the recordings of two Go
+versions differ, example by example. Run it in dgd's repository.`,
+	Example: "dgd-golden\ndgd-golden -check\ndgd-golden -compare go1.22.12,go1.27.3",
+}
+
 func main() {
+	os.Exit(command.Main(context.Background(), "dgd-golden", os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func setup(fs *flag.FlagSet) func(context.Context, []string) error {
 	var gos list
-	flag.Var(&gos, "go", "a go `command` to record with (repeatable)")
-	check := flag.Bool("check", false, "do not write; fail if a recording or result differs")
+	fs.Var(&gos, "go", "a go `command` to record with (repeatable)")
+	check := fs.Bool("check", false, "do not write; fail if a recording or result differs")
 	home, _ := os.UserHomeDir()
-	tcDir := flag.String("toolchains", filepath.Join(home, ".cache", "dgd", "go"), "`directory` of go1.* toolchains")
-	compare := flag.String("compare", "", "show how the recordings of two Go `versions` (a,b) differ")
-	flag.Parse()
-	if *compare != "" {
-		if err := compareVersions(*compare); err != nil {
-			fmt.Fprintln(os.Stderr, "dgd-golden:", err)
-			os.Exit(1)
+	tcDir := fs.String("toolchains", filepath.Join(home, ".cache", "dgd", "go"), "`directory` of go1.* toolchains")
+	compare := fs.String("compare", "", "show how the recordings of two Go `versions` (a,b) differ")
+	return func(_ context.Context, args []string) error {
+		if len(args) != 0 {
+			return cli.Usagef("dgd-golden takes no arguments, got %q", args)
 		}
-		return
-	}
-	if len(gos) == 0 {
-		gos = list{goldens.HostGo()}
-		found, _ := filepath.Glob(filepath.Join(*tcDir, "go1.*", "bin", "go"))
-		gos = append(gos, found...)
-	}
-	if err := run(gos, *check); err != nil {
-		fmt.Fprintln(os.Stderr, "dgd-golden:", err)
-		os.Exit(1)
+		if *compare != "" {
+			return compareVersions(*compare)
+		}
+		if len(gos) == 0 {
+			gos = list{goldens.HostGo()}
+			found, _ := filepath.Glob(filepath.Join(*tcDir, "go1.*", "bin", "go"))
+			gos = append(gos, found...)
+		}
+		return run(gos, *check)
 	}
 }
 

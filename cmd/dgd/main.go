@@ -1,67 +1,98 @@
-// Command dgd plans Go builds as one Nix derivation per package.
+// Command dgd plans Go builds as one Nix derivation per package; `dgd help` lists its
+// commands, `dgd help CMD` says what CMD does (cmd/dgd/main.go holds both texts).
 //
-//	dgd plan [-C dir] [-o plan.json] [-gopkg path] [-modules file] [package]
+//	dgd init [-C dir] [-nix] [-dyndrv] [-vendor-hash] [-dgd ref] [-force] [-- nix flags]
 //	dgd lock [-C dir] [-check]
+//	dgd plan [-C dir] [-o plan.json] [-gopkg path] [-modules file] [package]
 //	dgd fetch [-go go] [-mod] path@version dir
 //	dgd skeleton src archive
 //	dgd skeleton -x archive dir
-//
-// plan runs `go list -json -deps` and `go build -n` for one main package and writes the plan
-// that dgd's Nix code turns into derivations. lock writes dgd.lock, one line per module that
-// go.sum names with the Nix hash of its download; -check tells whether it is up to date.
-// fetch is one of those downloads, laid out as lock hashes it (the lock's fixed-output
-// derivations run it). skeleton writes to archive (a tar file) the part of the tree src that shapes a
-// plan (the planner's input: an edit that leaves it the same re-plans nothing); -x makes the
-// tree of such an archive in dir, where the planner runs.
 package main
 
 import (
 	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"os"
 
+	"github.com/dgd-build/dgd/internal/cli"
 	"github.com/dgd-build/dgd/internal/skeleton"
 )
 
-func main() {
-	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: dgd plan [-C dir] [-o plan.json] [-gopkg path] [-modules file] [package]\n       dgd lock [-C dir] [-check]\n       dgd fetch [-go go] [-mod] path@version dir\n       dgd skeleton src archive\n       dgd skeleton -x archive dir")
-		os.Exit(2)
-	}
-	var err error
-	switch os.Args[1] {
-	case "plan":
-		err = planMain(context.Background(), os.Args[2:])
-	case "lock":
-		err = lockMain(context.Background(), os.Args[2:])
-	case "fetch":
-		err = fetchMain(context.Background(), os.Args[2:])
-	case "skeleton":
-		err = skeletonMain(os.Args[2:])
-	default:
-		err = fmt.Errorf("unknown command %q (known: plan, lock, fetch, skeleton)", os.Args[1])
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "dgd:", err)
-		os.Exit(1)
-	}
+var program = cli.Program{
+	Name: "dgd",
+	Doc: `dgd builds a Go module with Nix as one derivation per Go package (standard library,
+third-party and your own) plus the link: an edit rebuilds the packages it changes, and the
+binary is the one go build makes. In a Go module, ` + "`dgd init`" + ` writes the Nix that builds it.`,
+	Commands: []cli.Command{{
+		Name: "init", Args: "[-- nix flags]", Setup: initSetup,
+		Summary: "write a flake.nix (or default.nix) that builds this module with dgd, and its dgd.lock",
+		Doc: `init writes, in the module's root, a flake.nix (with -nix: a default.nix) whose package builds
+every main package of the module with dgd (pname from the module path, the main packages as
+subPackages, ldflags for you to fill in), and makes its third-party modules reproducible:
+a dgd.lock (as dgd lock writes it), or with -vendor-hash a vendorHash that init learns by
+asking Nix to download the modules once (flags after -- go to that nix build or nix-build).
+It refuses to replace a file that exists unless -force is given. Then ` + "`nix build`" + ` (or
+` + "`nix-build`" + `) builds the module; in a git repository, git add the files first (a flake
+sees only the files git tracks).`,
+		Example: `cd ~/src/mytool && dgd init && git add flake.nix dgd.lock && nix build && ./result/bin/mytool
+dgd init -C ~/src/mytool -nix -dyndrv        # default.nix with buildWithDynDrv
+dgd init -vendor-hash -- --option sandbox true`,
+	}, {
+		Name: "lock", Setup: lockSetup,
+		Summary: "write dgd.lock: the Nix hash of the download of every module go.sum names",
+		Doc: `lock writes dgd.lock in the module's root: one line per module that go.sum names, with the
+Nix hash of its download, so that each module is a fixed-output derivation of its own (no
+vendorHash needed). It downloads every module through GOPROXY and checks it against go.sum;
+go.mod and go.sum must list every module the build needs (` + "`go mod tidy`" + ` makes them).
+-check only tells whether dgd.lock is up to date with go.mod and go.sum.`,
+		Example: "dgd lock -C ~/src/mytool\ndgd lock -check",
+	}, {
+		Name: "plan", Args: "[package]", Setup: planSetup,
+		Summary: "print the per-package plan of a main package (what dgd's Nix code builds)",
+		Doc: `plan runs go list -json -deps and go build -n for one main package (default ".") and writes
+the plan that dgd's Nix code turns into derivations: every package's sources, dependencies
+and exact command lines, and the link. It also says where planning's time went.`,
+		Example: "dgd plan -C ~/src/mytool -o plan.json ./cmd/mytool",
+	}, {
+		Name: "fetch", Args: "path@version dir", Setup: fetchSetup,
+		Summary: "one locked module's download (run by dgd's Nix code)",
+		Doc: `fetch downloads one module into dir, laid out as dgd lock hashes it; the fixed-output
+derivations of a dgd.lock run it.`,
+		Example: "dgd fetch golang.org/x/sys@v0.30.0 /tmp/x-sys",
+	}, {
+		Name: "skeleton", Args: "src archive | -x archive dir", Setup: skeletonSetup,
+		Summary: "the part of a source tree that shapes a plan (run by dgd's Nix code)",
+		Doc: `skeleton writes to archive (a tar file) the part of the tree src that shapes a plan, the
+planner's input: an edit that leaves it the same plans nothing again. -x makes the tree of
+such an archive in dir, where the planner runs.`,
+		Example: "dgd skeleton ./src skeleton.tar\ndgd skeleton -x skeleton.tar ./tree",
+	}},
 }
 
-// skeletonMain is dgd skeleton: src archive, or -x archive dir.
-func skeletonMain(args []string) error {
-	switch {
-	case len(args) == 3 && args[0] == "-x":
-		f, err := os.Open(args[1])
-		if err != nil {
-			return err
+func main() {
+	os.Exit(program.Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// skeletonSetup declares dgd skeleton's flags on fs: src archive, or -x archive dir.
+func skeletonSetup(fs *flag.FlagSet) func(context.Context, []string) error {
+	extract := fs.Bool("x", false, "extract: make the tree of the archive in dir")
+	return func(_ context.Context, args []string) error {
+		if len(args) != 2 {
+			return cli.Usagef("skeleton takes two arguments, got %q", args)
 		}
-		defer f.Close()
-		if err := skeleton.Extract(bufio.NewReader(f), args[2]); err != nil {
-			return fmt.Errorf("%s: %w", args[1], err)
+		if *extract {
+			f, err := os.Open(args[0])
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if err := skeleton.Extract(bufio.NewReader(f), args[1]); err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			return nil
 		}
-		return nil
-	case len(args) == 2:
 		f, err := os.OpenFile(args[1], os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 		if err != nil {
 			return err
@@ -77,5 +108,4 @@ func skeletonMain(args []string) error {
 		}
 		return f.Close()
 	}
-	return fmt.Errorf("usage: dgd skeleton src archive, or dgd skeleton -x archive dir")
 }

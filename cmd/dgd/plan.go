@@ -19,13 +19,12 @@ import (
 	"github.com/dgd-build/dgd/internal/planner"
 )
 
-// planMain is `dgd plan`.
-func planMain(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
+// planSetup declares dgd plan's flags on fs.
+func planSetup(fs *flag.FlagSet) func(context.Context, []string) error {
 	dir := fs.String("C", ".", "the main module's `directory`")
 	out := fs.String("o", "-", "write the plan to `file`")
 	gopkg := fs.String("gopkg", "", "`path` of the go package that holds GOROOT (default: GOROOT)")
-	goBin := fs.String("go", "go", "the go command")
+	goBin := fs.String("go", "go", "the go `command`")
 	modules := fs.String("modules", "", "a `file` of locked module downloads (lines: kind path version store-path) to build GOMODCACHE from")
 	test := fs.Bool("test", false, "plan the tests of the packages too (buildGoModule's doCheck)")
 	var goflags, testflags, exclude []string
@@ -47,33 +46,45 @@ func planMain(ctx context.Context, args []string) error {
 		goflags = append(goflags, f)
 		return nil
 	})
-	if err := fs.Parse(args); err != nil {
-		return err
+	return func(ctx context.Context, pkgs []string) error {
+		if len(pkgs) == 0 {
+			pkgs = []string{"."}
+		}
+		return runPlan(ctx, planOptions{dir: *dir, out: *out, gopkg: *gopkg, goBin: *goBin, modules: *modules,
+			test: *test, goflags: goflags, testflags: testflags, exclude: exclude, pkgs: pkgs})
 	}
-	pkgs := fs.Args()
-	if len(pkgs) == 0 {
-		pkgs = []string{"."}
-	}
-	root, err := filepath.Abs(*dir)
+}
+
+// planOptions are dgd plan's flags and arguments.
+type planOptions struct {
+	dir, out, gopkg, goBin, modules string
+	test                            bool
+	goflags, testflags, exclude     []string
+	pkgs                            []string
+}
+
+// runPlan is dgd plan.
+func runPlan(ctx context.Context, o planOptions) error {
+	root, err := filepath.Abs(o.dir)
 	if err != nil {
 		return err
 	}
 	env := os.Environ()
-	if *modules != "" {
+	if o.modules != "" {
 		mc, err := os.MkdirTemp("", "dgd-modcache-")
 		if err != nil {
 			return err
 		}
 		defer os.RemoveAll(mc)
-		if err := assemble(root, *modules, mc); err != nil {
+		if err := assemble(root, o.modules, mc); err != nil {
 			return err
 		}
 		env = append(env, "GOMODCACHE="+mc)
 	}
 	t0 := time.Now()
 	var tm planner.Timings
-	p, err := planner.Plan(ctx, planner.Config{Go: *goBin, Dir: root, GoPkg: *gopkg, Env: env, Flags: goflags,
-		Request: planner.Request{Packages: pkgs, Exclude: exclude, Test: *test}, TestFlags: testflags, Timings: &tm})
+	p, err := planner.Plan(ctx, planner.Config{Go: o.goBin, Dir: root, GoPkg: o.gopkg, Env: env, Flags: o.goflags,
+		Request: planner.Request{Packages: o.pkgs, Exclude: o.exclude, Test: o.test}, TestFlags: o.testflags, Timings: &tm})
 	if err != nil {
 		return err
 	}
@@ -82,10 +93,10 @@ func planMain(ctx context.Context, args []string) error {
 		return err
 	}
 	b = append(b, '\n')
-	if *out == "-" {
+	if o.out == "-" {
 		_, err = os.Stdout.Write(b)
 	} else {
-		err = os.WriteFile(*out, b, 0o644)
+		err = os.WriteFile(o.out, b, 0o644)
 	}
 	if err != nil {
 		return err

@@ -107,8 +107,8 @@ func (r *Recorded) roots(modRoot string) (pkgs []*adapter.Package, mains, tested
 	return pkgs, mains, tested, err
 }
 
-// defaultExclude is what buildGoModule leaves out of ./... unless told which packages to build.
-const defaultExclude = `(^|/)(examples|Godeps)(/|$)`
+// DefaultExclude is what buildGoModule leaves out of ./... unless told which packages to build.
+const DefaultExclude = `(^|/)(examples|Godeps)(/|$)`
 
 // roots are the packages named by req.Packages, as go build and go test take them: the main
 // packages to link and, with req.Test, the packages with test files.
@@ -122,7 +122,7 @@ func roots(pkgs []*adapter.Package, modRoot string, req Request) (mains, tested 
 		res = append(res, re)
 	}
 	if slices.Contains(req.Packages, "./...") {
-		res = append(res, regexp.MustCompile(defaultExclude))
+		res = append(res, regexp.MustCompile(DefaultExclude))
 	}
 	var excluded []string
 	for _, p := range pkgs {
