@@ -12,7 +12,8 @@ import (
 // TestFlake evaluates dgd's flake in pure mode, offline: nix flake check (the examples built
 // both ways and run), the dgd CLI through nix run, and a user's flake that takes dgd as an
 // input (nixpkgs through follows) and builds a program with lib.<system>.buildWithIFD,
-// lib.<system>.buildWithDynDrv and the overlay's dgdLib; each binary is go build's.
+// lib.<system>.buildWithDynDrv and the overlay's dgdLib; the flake template, as
+// `nix flake init -t` gives it, in a module (nothing edited); each binary is go build's.
 func TestFlake(t *testing.T) {
 	requireNix(t)
 	nixpkgs := hostFlake(t)
@@ -64,6 +65,13 @@ func TestFlake(t *testing.T) {
 			t.Errorf("%s: %s/bin/m differs from go build -trimpath", attr, out)
 		}
 	}
+	tmpl := writeModule(t, map[string]string{"go.mod": goMod,
+		"main.go": "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"Hello, DGD!\") }\n"})
+	nixCmd(t, tmpl, "flake", "init", "-t", self+"#default")
+	out := strings.TrimSpace(nixCmd(t, tmpl, "build", "--no-link", "--print-out-paths", "--no-write-lock-file",
+		"--override-input", "dgd", self, "--override-input", "nixpkgs", nixpkgs, "path:"+tmpl))
+	checkStripped(t, filepath.Join(out, "bin", "m"), tmpl, ".")
+
 	cli := strings.TrimSpace(nixCmd(t, mod, "build", "--no-link", "--print-out-paths", "--no-write-lock-file", "path:"+mod+"#cli"))
 	if _, err := os.Stat(filepath.Join(cli, "bin", "dgd")); err != nil {
 		t.Errorf("the overlay's dgd: %v", err)
