@@ -1,7 +1,10 @@
 package lock
 
 import (
+	"context"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -61,6 +64,42 @@ func TestCheckSelection(t *testing.T) {
 				t.Errorf("Check: %v, want nil", err)
 			case c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr) || !strings.Contains(err.Error(), "run `dgd lock`")):
 				t.Errorf("Check: %v, want an error with %q and the fix", err, c.wantErr)
+			}
+		})
+	}
+}
+
+// TestMakeUntidy: Make of a module whose go.sum is missing, or lacks a module go.mod requires,
+// fails before downloading anything, naming the module's directory and the go command that
+// fixes it; a module that requires nothing needs no go.sum.
+func TestMakeUntidy(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const requires = "module example.com/m\n\ngo 1.22\n\nrequire (\n\tgolang.org/x/text v0.3.0\n\tgolang.org/x/sync v0.1.0\n)\n"
+	for _, c := range []struct{ name, gomod, gosum, wantErr string }{
+		{"no go.sum", requires, "", "run `go mod tidy` in "},
+		{"go.sum without x/sync", requires, "golang.org/x/text v0.3.0 h1:g61tztE5qeGQ89tm6NTjjM9VPIm088od1l6aSorWRWg=\ngolang.org/x/text v0.3.0/go.mod h1:NqM8EUOU14njkJ3fqMW+pc6Ldnwhi/IjpwHt7yyuwOQ=\n", "run `go mod tidy` in "},
+		{"no requirement, no go.sum", "module example.com/m\n\ngo 1.22\n", "", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(c.gomod), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if c.gosum != "" {
+				if err := os.WriteFile(filepath.Join(dir, "go.sum"), []byte(c.gosum), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			env := append(os.Environ(), "GOPROXY=off", "GOFLAGS=", "GOWORK=off")
+			f, err := Make(context.Background(), goBin, dir, env, io.Discard)
+			switch {
+			case c.wantErr == "" && (err != nil || len(f.Entries) != 0):
+				t.Errorf("Make: %v, want a lock of no modules", err)
+			case c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr+dir) || !strings.Contains(err.Error(), "dgd lock` again")):
+				t.Errorf("Make: %v, want an error with %q and the directory", err, c.wantErr)
 			}
 		})
 	}
