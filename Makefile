@@ -50,6 +50,8 @@ matrix: toolchains
 
 fuzz:
 	go test ./internal/actions/ -run '^$$' -fuzz FuzzParse -fuzztime 60s
+	go test ./internal/lock/ -run '^$$' -fuzz FuzzParse -fuzztime 30s
+	go test ./internal/goldencheck/ -run '^$$' -fuzz FuzzGoList -fuzztime 60s
 
 bench:
 	$(WITH_NIX) scripts/bench

@@ -71,7 +71,13 @@ func TestCorpus(t *testing.T) {
 		want = strings.Split(sel, ",")
 	}
 	var rows []string
-	for _, p := range loadCorpus(t) {
+	corpus := loadCorpus(t)
+	for _, name := range want {
+		if !slices.ContainsFunc(corpus, func(p corpusProgram) bool { return p.Name == name }) {
+			t.Fatalf("DGD_CORPUS names %q, which e2e/corpus.json does not have", name)
+		}
+	}
+	for _, p := range corpus {
 		if want != nil && !slices.Contains(want, p.Name) {
 			continue
 		}

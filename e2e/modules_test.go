@@ -92,8 +92,9 @@ func TestStaleLock(t *testing.T) {
 	runIn(t, dir, nil, dgdBin(t), "lock", "-check")
 }
 
-// TestModuleErrors: a go.sum that does not match the module, and a module that cannot be
-// downloaded, are reported with the module's name.
+// TestModuleErrors: a go.sum that does not match the module, a module that cannot be
+// downloaded, and a dgd.lock line that was truncated or whose hash was edited are reported
+// with the module's name (or the lock's line) and the fix.
 func TestModuleErrors(t *testing.T) {
 	requireNix(t)
 	corrupt := func(t *testing.T) string {
@@ -116,6 +117,39 @@ func TestModuleErrors(t *testing.T) {
 		out, err := exec.Command(dgdBin(t), "lock", "-C", corrupt(t)).CombinedOutput()
 		if err == nil || !strings.Contains(string(out), "go.sum mismatch for module github.com/google/uuid@v1.6.0") {
 			t.Errorf("%v\n%s", err, out)
+		}
+	})
+	editLock := func(t *testing.T, from, to string) string {
+		dir := copyDir(t, filepath.Join(repo, "examples", "dep"))
+		lockFile := filepath.Join(dir, "dgd.lock")
+		b, _ := os.ReadFile(lockFile)
+		edited := regexp.MustCompile(from).ReplaceAllString(string(b), to)
+		if edited == string(b) {
+			t.Fatalf("%q is not in examples/dep/dgd.lock", from)
+		}
+		if err := os.WriteFile(lockFile, []byte(edited), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	t.Run("truncated lock line", func(t *testing.T) {
+		dir := editLock(t, `(module github.com/google/uuid v1\.6)\.0 sha256-[^\n]+`, "$1")
+		want := `dgd.lock:5: not a line of a dgd.lock: "module github.com/google/uuid v1.6" (regenerate it with ` + "`dgd lock`)"
+		out, err := exec.Command(dgdBin(t), "lock", "-check", "-C", dir).CombinedOutput()
+		if err == nil || !strings.Contains(string(out), want) {
+			t.Errorf("dgd lock -check: %v, want %q:\n%s", err, want, out)
+		}
+		_, log, err := buildDir(t, "buildWithIFD", dir, "")
+		if err == nil || !strings.Contains(log, want) {
+			t.Errorf("build: %v, want %q:\n%s", err, want, log)
+		}
+	})
+	t.Run("edited lock hash", func(t *testing.T) {
+		dir := editLock(t, `(module github.com/google/uuid v1\.6\.0) sha256-[^\n]+`, "$1 sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+		_, log, err := buildDir(t, "buildWithIFD", dir, "")
+		want := "module github.com/google/uuid@v1.6.0: its download hashes to sha256-TSCDWxGTqnhf9m5p8wV1uWRHa19hoat351fLnf1XZLw=, but dgd.lock has sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+		if err == nil || !strings.Contains(log, want) || !strings.Contains(log, "run `dgd lock`") {
+			t.Errorf("build: %v, want %q and the fix:\n%s", err, want, log)
 		}
 	})
 	t.Run("no such module", func(t *testing.T) {

@@ -5,13 +5,20 @@
 let
   inherit (builtins) filter isString split readFile match elemAt head listToAttrs map
     concatStringsSep pathExists hashFile;
-  lines = filter (l: isString l && l != "" && builtins.substring 0 1 l != "#") (split "\n" (readFile lockFile));
+  # the lines that are not empty or a comment; each must be a header or a module (the same
+  # lines as internal/lock's Parse accepts): a truncated or edited line is refused by number
+  entryRE = "(module|mod) ([^ ]+) ([^ ]+) (sha256-[A-Za-z0-9+/]+=*)";
+  lines = let all = filter isString (split "\n" (readFile lockFile)); in
+    map (i: elemAt all i) (filter (i: let l = elemAt all i; in l != "" && builtins.substring 0 1 l != "#" && (
+      match "(go\\.mod|go\\.sum) ([0-9a-f]+|none)" l != null || match entryRE l != null
+      || throw "dgd: ${toString lockFile}:${toString (i + 1)}: not a line of a dgd.lock: \"${l}\" (regenerate it with `dgd lock`)"))
+    (builtins.genList (i: i) (builtins.length all)));
   header = k: let m = filter (x: x != null) (map (l: match "${k} ([0-9a-f]+|none)" l) lines);
     in if m == [ ] then throw "dgd: ${toString lockFile} has no ${k} line: regenerate it with `dgd lock`" else head (head m);
   fileHash = f: if pathExists "${src}/${f}" then hashFile "sha256" "${src}/${f}" else "none";
   stale = fileHash "go.mod" != header "go.mod" || fileHash "go.sum" != header "go.sum";
   entries = map (m: { kind = elemAt m 0; path = elemAt m 1; version = elemAt m 2; hash = elemAt m 3; })
-    (filter (m: m != null) (map (l: match "(module|mod) ([^ ]+) ([^ ]+) (sha256-[^ ]+)" l) lines));
+    (filter (m: m != null) (map (l: match entryRE l) lines));
   inherit (import ./lib.nix) storeName proxyEnvVars downloadPrelude;
   # the download's layout is dgd's (`dgd fetch`), the one `dgd lock` hashes
   dgd = import ./dgd.nix { inherit tc; };
@@ -25,7 +32,7 @@ let
     script = ''
       export HOME=$TMPDIR GOCACHE=$TMPDIR/gocache GOPATH=$TMPDIR/gopath GOMODCACHE=$TMPDIR/modcache \
         GOTOOLCHAIN=local GOFLAGS=-mod=mod GO111MODULE=on
-      ${downloadPrelude}${dgd}/bin/dgd fetch -go ${tc.dgdGo}/bin/go ${if e.kind == "mod" then "-mod " else ""}${e.path}@${e.version} $out
+      ${downloadPrelude}${dgd}/bin/dgd fetch -go ${tc.dgdGo}/bin/go -hash ${e.hash} ${if e.kind == "mod" then "-mod " else ""}${e.path}@${e.version} $out
     '';
   };
   modules = listToAttrs (map (e: { name = "${e.path}@${e.version}"; value = fetch e; }) entries);

@@ -53,26 +53,34 @@ func setup(fs *flag.FlagSet) func(context.Context, []string) error {
 		if *compare != "" {
 			return compareVersions(*compare)
 		}
-		if len(gos) == 0 {
+		all := len(gos) == 0 // every version of goldens/ must be checked
+		if all {
 			gos = list{goldens.HostGo()}
 			found, _ := filepath.Glob(filepath.Join(*tcDir, "go1.*", "bin", "go"))
 			gos = append(gos, found...)
 		}
-		return run(gos, *check)
+		recorded, err := run(gos, *check)
+		if err != nil || !*check || !all {
+			return err
+		}
+		return checkedAll(recorded, *tcDir)
 	}
 }
 
-func run(gos []string, check bool) error {
+// run records every example with each go of gos and returns the Go versions it recorded.
+func run(gos []string, check bool) (map[string]bool, error) {
 	ctx := context.Background()
 	changed := 0
 	minors := map[string]bool{}
+	recorded := map[string]bool{}
 	for _, g := range gos {
 		for _, ex := range goldens.Examples {
 			rec, err := goldencheck.Record(ctx, g, ex)
 			if err != nil {
-				return fmt.Errorf("%s with %s: %w", ex, g, err)
+				return nil, fmt.Errorf("%s with %s: %w", ex, g, err)
 			}
 			minors[minor(rec.GoVersion)] = true
+			recorded[rec.GoVersion] = true
 			derr := goldencheck.Derive(rec)
 			old, lerr := goldens.Load(rec.GoVersion, ex)
 			switch {
@@ -97,18 +105,38 @@ func run(gos []string, check bool) error {
 			}
 			if !check {
 				if err := goldens.Write(rec); err != nil {
-					return err
+					return nil, err
 				}
 			}
 		}
 	}
 	if err := knownGo(minors, check); err != nil {
-		return err
+		return nil, err
 	}
 	if check && changed > 0 {
-		return fmt.Errorf("%d recordings differ from goldens/: run dgd-golden and review the diff", changed)
+		return nil, fmt.Errorf("%d recordings differ from goldens/: run dgd-golden and review the diff", changed)
 	}
-	return nil
+	return recorded, nil
+}
+
+// checkedAll fails unless every Go version of goldens/ was recorded: a check that found no
+// toolchain for a version did not check it.
+func checkedAll(recorded map[string]bool, tcDir string) error {
+	versions, err := goldens.Versions()
+	if err != nil {
+		return err
+	}
+	var missing []string
+	for _, v := range versions {
+		if !recorded[v] {
+			missing = append(missing, v)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return fmt.Errorf("goldens/ has recordings of %s, which this check could not check: no such go on PATH or in %s (scripts/go-toolchains, or make toolchains, installs Debian's Go 1.22-1.27 there; a version that is gone for good: remove its goldens/ directory; -go checks only the toolchains it names)",
+		strings.Join(missing, ", "), tcDir)
 }
 
 func minor(v string) string {

@@ -17,6 +17,7 @@ import (
 func fetchSetup(fs *flag.FlagSet) func(context.Context, []string) error {
 	goBin := fs.String("go", "go", "the go `command`")
 	modOnly := fs.Bool("mod", false, "only the module's go.mod (a module go.sum names only by its go.mod)")
+	want := fs.String("hash", "", "the `hash` the lock has for the download: fail, naming the module and the fix, when it differs")
 	return func(ctx context.Context, args []string) error {
 		if len(args) != 2 {
 			return cli.Usagef("fetch takes PATH@VERSION and a directory, got %q", args)
@@ -33,6 +34,16 @@ func fetchSetup(fs *flag.FlagSet) func(context.Context, []string) error {
 		e := lock.Entry{Path: path, Version: version, ModOnly: *modOnly}
 		if err := lock.Fetch(ctx, *goBin, cwd, os.Environ(), e, args[1]); err != nil {
 			return fmt.Errorf("%w (GOPROXY=%s)", err, os.Getenv("GOPROXY"))
+		}
+		if *want == "" {
+			return nil
+		}
+		got, err := lock.NarHash(args[1])
+		if err != nil {
+			return err
+		}
+		if got != *want {
+			return fmt.Errorf("module %s: its download hashes to %s, but %s has %s (an edited lock, or a proxy that serves other bytes than when the lock was written): run `dgd lock`", e.Key(), got, lock.Name, *want)
 		}
 		return nil
 	}

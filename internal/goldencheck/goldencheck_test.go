@@ -49,3 +49,30 @@ func TestDiffLines(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// FuzzGoList: the planner, given any `go list -json -deps` output beside a recorded go build
+// -n, either plans or returns an error; it never panics. Seeded with every example's
+// recording of go1.26.8.
+func FuzzGoList(f *testing.F) {
+	seeds := map[string]*goldens.Recording{}
+	for _, ex := range goldens.Examples {
+		r, err := goldens.Load("go1.26.8", ex)
+		if err != nil {
+			f.Fatal(err)
+		}
+		seeds[ex] = r
+		f.Add(ex, r.Files[goldens.GoList])
+	}
+	f.Fuzz(func(t *testing.T, ex string, list []byte) {
+		seed, ok := seeds[ex]
+		if !ok {
+			return
+		}
+		r := &goldens.Recording{GoVersion: seed.GoVersion, Example: ex, Files: map[string][]byte{}}
+		for k, b := range seed.Files {
+			r.Files[k] = b
+		}
+		r.Files[goldens.GoList] = list
+		_ = Derive(r)
+	})
+}

@@ -15,7 +15,6 @@
 package lock
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
@@ -23,6 +22,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -68,28 +68,39 @@ func (f *File) Format() []byte {
 	return b.Bytes()
 }
 
+// The lines of a lock besides empty ones and comments (nix/lock.nix accepts the same).
+var (
+	headerLine = regexp.MustCompile(`^(go\.mod|go\.sum) ([0-9a-f]+|none)$`)
+	entryLine  = regexp.MustCompile(`^(module|mod) ([^ ]+) ([^ ]+) (sha256-[A-Za-z0-9+/]+=*)$`)
+)
+
 // Parse reads a lock; name is used in error messages.
 func Parse(name string, data []byte) (*File, error) {
 	f := &File{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
+	for n, line := range strings.Split(string(data), "\n") {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		w := strings.Fields(line)
-		switch {
-		case len(w) == 2 && w[0] == "go.mod":
-			f.GoModSHA256 = w[1]
-		case len(w) == 2 && w[0] == "go.sum":
-			f.GoSumSHA256 = w[1]
-		case len(w) == 4 && (w[0] == "module" || w[0] == "mod") && strings.HasPrefix(w[3], "sha256-"):
-			f.Entries = append(f.Entries, Entry{Path: w[1], Version: w[2], ModOnly: w[0] == "mod", Hash: w[3]})
-		default:
-			return nil, fmt.Errorf("%s:%d: not a line of a dgd.lock: %q (regenerate it with `dgd lock`)", name, n, line)
+		if m := headerLine.FindStringSubmatch(line); m != nil {
+			if m[1] == "go.mod" {
+				f.GoModSHA256 = m[2]
+			} else {
+				f.GoSumSHA256 = m[2]
+			}
+			continue
+		}
+		m := entryLine.FindStringSubmatch(line)
+		if m == nil {
+			return nil, fmt.Errorf("%s:%d: not a line of a dgd.lock: %q (regenerate it with `dgd lock`)", name, n+1, line)
+		}
+		f.Entries = append(f.Entries, Entry{Path: m[2], Version: m[3], ModOnly: m[1] == "mod", Hash: m[4]})
+	}
+	for _, h := range []struct{ name, value string }{{"go.mod", f.GoModSHA256}, {"go.sum", f.GoSumSHA256}} {
+		if h.value == "" {
+			return nil, fmt.Errorf("%s has no %s line: regenerate it with `dgd lock`", name, h.name)
 		}
 	}
-	return f, sc.Err()
+	return f, nil
 }
 
 // Needed lists the modules that go.sum names, sorted by path and version.

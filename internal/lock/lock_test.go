@@ -104,3 +104,35 @@ func TestMakeUntidy(t *testing.T) {
 		})
 	}
 }
+
+// FuzzParse: a lock that Parse accepts is written back by Format into one that Parse reads
+// as the same File (what Format writes is a lock); seeded with the examples' locks.
+func FuzzParse(f *testing.F) {
+	seeds, err := filepath.Glob(filepath.Join("..", "..", "examples", "*", Name))
+	if err != nil || len(seeds) == 0 {
+		f.Fatalf("no examples/*/%s to seed from (%v)", Name, err)
+	}
+	for _, s := range seeds {
+		b, err := os.ReadFile(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		lf, err := Parse("fuzz", b)
+		if err != nil {
+			if !strings.Contains(err.Error(), "dgd lock") {
+				t.Errorf("error without the fix: %v", err)
+			}
+			return
+		}
+		again, err := Parse("formatted", lf.Format())
+		if err != nil {
+			t.Fatalf("Parse of Format's lock: %v\n%s", err, lf.Format())
+		}
+		if d := cmp.Diff(lf, again); d != "" {
+			t.Errorf("Parse(Format(lock)) mismatch (-want +got):\n%s", d)
+		}
+	})
+}
