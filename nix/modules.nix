@@ -25,7 +25,8 @@ tc.run {
     echo "dgd: downloading the modules of ${name}; the hash of the result is vendorHash: if Nix reports a mismatch, set vendorHash to the hash it got (go.mod or go.sum changed)" >&2
     if ! ${tc.dgdGo}/bin/go mod download 2> $TMPDIR/err; then
       cat $TMPDIR/err >&2
-      echo "dgd: downloading the modules of ${name} failed (GOPROXY=''${GOPROXY:-unset}); the error above names the module" >&2
+      # (a password in GOPROXY's URLs is not printed)
+      echo "dgd: downloading the modules of ${name} failed (GOPROXY=$(echo "''${GOPROXY:-unset}" | sed 's|://[^/@]*@|://...@|g')); the error above names the module" >&2
       exit 1
     fi
     chmod -R u+w $out

@@ -5,11 +5,14 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/dgd-build/dgd/internal/cli"
 	"github.com/dgd-build/dgd/internal/lock"
 )
+
+var userinfo = regexp.MustCompile(`://[^/@]*@`)
 
 // fetchSetup declares `dgd fetch [-go go] [-mod] PATH@VERSION DIR`'s flags on fs: one locked
 // module's download, laid out in DIR as dgd lock hashes it (nix/lock.nix's fixed-output
@@ -33,7 +36,8 @@ func fetchSetup(fs *flag.FlagSet) func(context.Context, []string) error {
 		defer os.RemoveAll(cwd)
 		e := lock.Entry{Path: path, Version: version, ModOnly: *modOnly}
 		if err := lock.Fetch(ctx, *goBin, cwd, os.Environ(), e, args[1]); err != nil {
-			return fmt.Errorf("%w (GOPROXY=%s)", err, os.Getenv("GOPROXY"))
+			// a password in GOPROXY's URLs is not printed
+			return fmt.Errorf("%w (GOPROXY=%s)", err, userinfo.ReplaceAllString(os.Getenv("GOPROXY"), "://...@"))
 		}
 		if *want == "" {
 			return nil
