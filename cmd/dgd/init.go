@@ -126,7 +126,7 @@ func learnVendorHash(ctx context.Context, root, name string, o initOptions) (str
 	if o.nix {
 		bin = "nix-build"
 	}
-	fmt.Fprintf(os.Stderr, "dgd init: learning vendorHash: %s %s\n", bin, strings.Join(args, " "))
+	fmt.Fprintf(os.Stderr, "dgd init: learning vendorHash: %s\n", commandLine(bin, args))
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = root
 	var out bytes.Buffer
@@ -137,9 +137,21 @@ func learnVendorHash(ctx context.Context, root, name string, o initOptions) (str
 	}
 	var exitErr *exec.ExitError
 	if err == nil || errors.As(err, &exitErr) {
-		return "", fmt.Errorf("%s %s did not report the modules' hash (is %s a dgd expression with vendorHash = \"\"?):\n%s", bin, strings.Join(args, " "), name, lastLines(out.String(), 30))
+		return "", fmt.Errorf("%s did not report the modules' hash (is %s a dgd expression with vendorHash = \"\"?):\n%s", commandLine(bin, args), name, lastLines(out.String(), 30))
 	}
 	return "", fmt.Errorf("running %s for -vendor-hash (it needs Nix on PATH): %w", bin, err)
+}
+
+// commandLine is bin and args as a shell reads them back.
+func commandLine(bin string, args []string) string {
+	words := []string{bin}
+	for _, a := range args {
+		if a == "" || strings.ContainsAny(a, " \t\n'\"\\$`*?[]{}();&|<>#~") {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		words = append(words, a)
+	}
+	return strings.Join(words, " ")
 }
 
 func lastLines(s string, n int) string {
