@@ -39,7 +39,7 @@ func TestReproducibleAcrossStores(t *testing.T) {
 			result := fmt.Sprintf("(import %s { }).buildWithIFD { %s }", repo, args)
 			// every package derivation's outputs, a layer once
 			outputs := fmt.Sprintf(`let r = %s; in builtins.concatMap (d: map (o: d.${o}) d.outputs)
-			  (builtins.attrValues (builtins.listToAttrs (map (d: { name = d.drvPath; value = d; })
+			  (builtins.attrValues (builtins.listToAttrs (map (d: { name = builtins.unsafeDiscardStringContext d.drvPath; value = d; })
 			    (builtins.attrValues r.passthru.packages))))`, result)
 			var paths [2][]string
 			var results [2]string
