@@ -186,6 +186,31 @@ func TestPrivateModules(t *testing.T) {
 		})
 	}
 
+	// a proxy that serves a damaged zip of the module (go.sum and dgd.lock were written from a
+	// good one): the module and go's complaint about the zip in the error
+	t.Run("damaged zip", func(t *testing.T) {
+		good := newPrivateProxy(t, password, greeting+" (damaged zip)")
+		dir := writeModule(t, map[string]string{
+			"go.mod":  "module example.com/app\n\ngo 1.22\n\nrequire " + privateModule + " v1.0.0\n",
+			"main.go": "package main\n\nimport \"" + privateModule + "\"\n\nfunc main() { println(secret.Greeting) }\n",
+		})
+		t.Setenv("GOPROXY", good.URL)
+		hostEnv := []string{"NETRC=" + writeNetrc(good), "SSL_CERT_FILE=" + bundle, "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local", "GOMODCACHE=" + t.TempDir()}
+		runIn(t, dir, hostEnv, "go", "mod", "tidy")
+		runIn(t, dir, hostEnv, dgdBin(t), "lock")
+		bad := newPrivateProxy(t, password, greeting+" (damaged zip)")
+		zipPath := "/" + privateModule + "/@v/v1.0.0.zip"
+		bad.files[zipPath] = bad.files[zipPath][:len(bad.files[zipPath])/2] // before any request
+		t.Setenv("GOPROXY", bad.URL)
+		t.Setenv("DGD_NETRC", netrc(bad, password))
+		for _, extra := range []string{"", `vendorHash = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";`} {
+			_, log, err := buildDir(t, "buildWithIFD", dir, extra)
+			if err == nil || !strings.Contains(log, privateModule+"@v1.0.0") || !strings.Contains(log, "zip") {
+				t.Errorf("build (%s) from a proxy serving a damaged zip: %v, want an error naming %s@v1.0.0 and the zip:\n%s", cmp.Or(extra, "dgd.lock"), err, privateModule, log)
+			}
+		}
+	})
+
 	// the password: in no new store path (the .drv files among them) and no build log
 	for _, p := range newStorePaths(t, storeBefore) {
 		out, _ := exec.Command("grep", "-rlF", password, p).Output()

@@ -25,8 +25,11 @@ tc.run {
     echo "dgd: downloading the modules of ${name}; the hash of the result is vendorHash: if Nix reports a mismatch, set vendorHash to the hash it got (go.mod or go.sum changed)" >&2
     if ! ${tc.dgdGo}/bin/go mod download 2> $TMPDIR/err; then
       cat $TMPDIR/err >&2
+      # go does not always name the module (a damaged zip): its -json output does
+      ${tc.dgdGo}/bin/go mod download -json 2> /dev/null | awk -F'"' '
+        /^\t"Path": / { p = $4 } /^\t"Version": / { v = $4 } /^\t"Error": / { print "dgd: module " p "@" v ": " $4 }' >&2
       # (a password in GOPROXY's URLs is not printed)
-      echo "dgd: downloading the modules of ${name} failed (GOPROXY=$(echo "''${GOPROXY:-unset}" | sed 's|://[^/@]*@|://...@|g')); the error above names the module" >&2
+      echo "dgd: downloading the modules of ${name} failed (GOPROXY=$(echo "''${GOPROXY:-unset}" | sed 's|://[^/@]*@|://...@|g')); the errors above name the module" >&2
       exit 1
     fi
     chmod -R u+w $out
