@@ -23,7 +23,7 @@ func TestReproducibleAcrossStores(t *testing.T) {
 		name, module, subPackage, bin string
 		check                         []string // import paths of the packages to --check
 	}{
-		{"yq", "github.com/mikefarah/yq/v4@v4.54.3", "", "yq", []string{"runtime", "gopkg.in/yaml.v3", "github.com/mikefarah/yq/v4"}},
+		{"yq", "github.com/mikefarah/yq/v4@v4.54.3", "", "yq", []string{"runtime", "github.com/spf13/cobra", "github.com/mikefarah/yq/v4"}},
 		{"sqlite", "github.com/mattn/go-sqlite3@v1.14.32", "_example/simple", "simple", []string{"runtime", "github.com/mattn/go-sqlite3", "github.com/mattn/go-sqlite3/_example/simple"}},
 	} {
 		t.Run(prog.name, func(t *testing.T) {
