@@ -87,12 +87,17 @@ func runInit(ctx context.Context, o initOptions) error {
 		}
 	default:
 		so.Modules = `vendorHash = "";`
+		old, oldErr := os.ReadFile(nixFile) // what -force replaces, put back if Nix fails
 		if err := os.WriteFile(nixFile, render(), 0o644); err != nil {
 			return err
 		}
 		hash, err := learnVendorHash(ctx, root, name, o)
 		if err != nil {
-			os.Remove(nixFile)
+			if oldErr == nil {
+				os.WriteFile(nixFile, old, 0o644)
+			} else {
+				os.Remove(nixFile)
+			}
 			return err
 		}
 		so.Modules = "vendorHash = " + fmt.Sprintf("%q", hash) + "; # dgd's hash of go mod download (set it to \"\" to learn it again)"
