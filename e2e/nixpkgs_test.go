@@ -23,7 +23,7 @@ var nixpkgsPackages = []struct {
 }{
 	{
 		name: "age", module: "filippo.io/age@v1.2.1",
-		args: `pname = "age"; version = "1.2.1"; vendorHash = "sha256-HQ+wrAJ7e6n7MyCLdNOrtP1Nk4E24yhMNJVd2xpnHdw=";
+		args: `pname = "age"; version = "1.2.1"; vendorHash = "sha256-hMfyD0YubXEi4PuPDEE+C3rQQfPBHRUxiC3kEp4kY24=";
 			subPackages = [ "cmd/age" "cmd/age-keygen" ];
 			ldflags = [ "-s" "-w" "-X main.Version=1.2.1" ];
 			checkFlags = [ "-skip" "TestScript/plugin" ];`,
@@ -32,7 +32,7 @@ var nixpkgsPackages = []struct {
 	},
 	{
 		name: "fzf", module: "github.com/junegunn/fzf@v0.65.2",
-		args: `pname = "fzf"; version = "0.65.2"; vendorHash = "sha256-NPi5fWLXwb1nEHc50p1QIW8hrPPqLk13X3ATTjGeppE=";
+		args: `pname = "fzf"; version = "0.65.2"; vendorHash = "sha256-1URk8uebZbJWYuJSZ3KGKVO9n0vfi+h2dGq/OyTpTno=";
 			env.CGO_ENABLED = 0;
 			ldflags = [ "-s" "-w" "-X main.version=0.65.2 -X main.revision=v0.65.2" ];`,
 		pkgs: []string{"."}, bins: []string{"fzf"}, tested: []string{"./..."}, // no subPackages: every package's tests

@@ -15,10 +15,10 @@ var realPrograms = []struct {
 	name, module, subPackage, vendorHash, bin string
 	lock                                      bool // run `dgd lock` and build from dgd.lock
 }{
-	{"fzf", "github.com/junegunn/fzf@v0.65.2", "", "sha256-NPi5fWLXwb1nEHc50p1QIW8hrPPqLk13X3ATTjGeppE=", "fzf", false},
+	{"fzf", "github.com/junegunn/fzf@v0.65.2", "", "sha256-1URk8uebZbJWYuJSZ3KGKVO9n0vfi+h2dGq/OyTpTno=", "fzf", false},
 	{"tomlv", "github.com/BurntSushi/toml@v1.6.0", "cmd/tomlv", "", "tomlv", false},
 	{"sqlite", "github.com/mattn/go-sqlite3@v1.14.32", "_example/simple", "", "simple", false},
-	{"yq-vendorHash", "github.com/mikefarah/yq/v4@v4.54.3", "", "sha256-12MM73MiaUrs8phenwVDD9l1vMETRcFhNo1D0SsbHsM=", "yq", false},
+	{"yq-vendorHash", "github.com/mikefarah/yq/v4@v4.54.3", "", "sha256-KueZNYCnrylOqFzDehXn17PGLj/B/SWfZUEaQZj7O5A=", "yq", false},
 	{"yq-lock", "github.com/mikefarah/yq/v4@v4.54.3", "", "", "yq", true},
 }
 

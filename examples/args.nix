@@ -7,7 +7,7 @@
 builtins.mapAttrs (_: a: { dontStrip = true; } // a) {
   hello = { src = ./hello; };
   hello_nocgo = { src = ./hello_nocgo; env = { CGO_ENABLED = 0; }; };
-  dep = { src = ./dep; vendorHash = "sha256-sNoOU71w5Ga9tPQ7DmASC1SOMKKt17+7tS885NL9ofM="; };
+  dep = { src = ./dep; vendorHash = "sha256-MLjf7xvy7jzzzl/D2HHj84ebjdqKvZZBNerDPdBEgcE="; };
   # the same module through its dgd.lock: one download per module
   dep_lock = { src = ./dep; pname = "dep-lock"; };
   cgo = { src = ./cgo; };
@@ -18,7 +18,7 @@ builtins.mapAttrs (_: a: { dontStrip = true; } // a) {
   # vendorHash = null: the modules are in the repository's vendor/ directory
   vendored = { src = ./vendored; vendorHash = null; };
   # a go.work workspace of two modules; the program is in ./app
-  workspace = { src = ./workspace; subPackage = "app"; vendorHash = "sha256-oDxSi4kUugeiisrvv5EjIterRQITDPiqE+G3P7IestU="; };
+  workspace = { src = ./workspace; subPackage = "app"; vendorHash = "sha256-yvM8qQ762gCEzFVivPAnya44gbY2MAR8rDY4dANd/Uo="; };
   # -X stamping and a build tag
   stamped = { src = ./stamped; ldflags = [ "-X" "main.name=DGD" ]; tags = [ "excited" ]; };
   asm = { src = ./asm; };

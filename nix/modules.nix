@@ -35,9 +35,11 @@ tc.run {
     chmod -R u+w $out
     rm -rf $out/cache/download/sumdb $out/cache/vcs
     find $out/cache/download \( -name '*.zip' -o -name '*.lock' -o -name '*.partial' \) -exec rm -f {} +
-    # a proxy's .info may carry an "Origin" (where it got the module: VCS, URL, commit), which
-    # go does not verify and a proxy can add or change later (fastwalk v1.0.12's has one):
-    # vendorHash covers only the Version and Time
-    find $out/cache/download -name '*.info' -exec sed -i 's/,"Origin":{[^}]*}//' {} +
+    # a proxy's .info carries what go does not verify and a proxy can add or change later (an
+    # "Origin": VCS, URL, commit; fastwalk v1.0.12's gained one; the "Time"): each .info is
+    # written as dgd lock's downloads write it, the version alone, which is all a build reads
+    find $out/cache/download -name '*.info' | while read -r f; do
+      printf '{"Version":"%s"}\n' "$(basename "$f" .info)" > "$f"
+    done
   '';
 }
