@@ -122,15 +122,11 @@ var gotHash = regexp.MustCompile(`got:\s+(sha256-[A-Za-z0-9+/]+=*)`)
 // learnVendorHash builds the module's Nix file, written with vendorHash = "", and returns the
 // hash Nix reports for the download of the modules.
 func learnVendorHash(ctx context.Context, root, name string, o initOptions) (string, error) {
-	args := []string{"build", "--no-link", "path:" + root + "#default"}
+	bin, args := "nix", []string{"build", "--no-link", "path:" + root + "#default"}
 	if o.nix {
-		args = []string{"--no-out-link", filepath.Join(root, name)}
+		bin, args = "nix-build", []string{"--no-out-link", filepath.Join(root, name)}
 	}
 	args = append(args, o.nixFlags...)
-	bin := "nix"
-	if o.nix {
-		bin = "nix-build"
-	}
 	fmt.Fprintf(os.Stderr, "dgd init: learning vendorHash: %s\n", commandLine(bin, args))
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = root

@@ -19,48 +19,48 @@ import (
 	"github.com/dgd-build/dgd/internal/planner"
 )
 
-// planSetup declares dgd plan's flags on fs.
-func planSetup(fs *flag.FlagSet) func(context.Context, []string) error {
-	dir := fs.String("C", ".", "the main module's `directory`")
-	out := fs.String("o", "-", "write the plan to `file`")
-	gopkg := fs.String("gopkg", "", "`path` of the go package that holds GOROOT (default: GOROOT)")
-	goBin := fs.String("go", "go", "the go `command`")
-	modules := fs.String("modules", "", "a `file` of locked module downloads (lines: kind path version store-path) to build GOMODCACHE from")
-	test := fs.Bool("test", false, "plan the tests of the packages too (buildGoModule's doCheck)")
-	var goflags, testflags, exclude []string
-	fs.Func("testflag", "a go test `flag` (repeatable): -run=..., -short, -v (buildGoModule's checkFlags)", func(f string) error {
-		testflags = append(testflags, f)
-		return nil
-	})
-	fs.Func("exclude", "a regular `expression`: packages ./DIR of ./... that match it are not built (buildGoModule's excludedPackages)", func(f string) error {
-		if _, err := regexp.Compile(f); err != nil {
-			return fmt.Errorf("-exclude %q: %w", f, err)
-		}
-		exclude = append(exclude, f)
-		return nil
-	})
-	fs.Func("goflag", "a go build `flag` (repeatable): -tags=..., -ldflags=..., -gcflags=...", func(f string) error {
-		if !strings.HasPrefix(f, "-") || !strings.Contains(f, "=") {
-			return fmt.Errorf("-goflag %q: give build flags as -name=value", f)
-		}
-		goflags = append(goflags, f)
-		return nil
-	})
-	return func(ctx context.Context, pkgs []string) error {
-		if len(pkgs) == 0 {
-			pkgs = []string{"."}
-		}
-		return runPlan(ctx, planOptions{dir: *dir, out: *out, gopkg: *gopkg, goBin: *goBin, modules: *modules,
-			test: *test, goflags: goflags, testflags: testflags, exclude: exclude, pkgs: pkgs})
-	}
-}
-
 // planOptions are dgd plan's flags and arguments.
 type planOptions struct {
 	dir, out, gopkg, goBin, modules string
 	test                            bool
 	goflags, testflags, exclude     []string
 	pkgs                            []string
+}
+
+// planSetup declares dgd plan's flags on fs.
+func planSetup(fs *flag.FlagSet) func(context.Context, []string) error {
+	var o planOptions
+	fs.StringVar(&o.dir, "C", ".", "the main module's `directory`")
+	fs.StringVar(&o.out, "o", "-", "write the plan to `file`")
+	fs.StringVar(&o.gopkg, "gopkg", "", "`path` of the go package that holds GOROOT (default: GOROOT)")
+	fs.StringVar(&o.goBin, "go", "go", "the go `command`")
+	fs.StringVar(&o.modules, "modules", "", "a `file` of locked module downloads (lines: kind path version store-path) to build GOMODCACHE from")
+	fs.BoolVar(&o.test, "test", false, "plan the tests of the packages too (buildGoModule's doCheck)")
+	fs.Func("testflag", "a go test `flag` (repeatable): -run=..., -short, -v (buildGoModule's checkFlags)", func(f string) error {
+		o.testflags = append(o.testflags, f)
+		return nil
+	})
+	fs.Func("exclude", "a regular `expression`: packages ./DIR of ./... that match it are not built (buildGoModule's excludedPackages)", func(f string) error {
+		if _, err := regexp.Compile(f); err != nil {
+			return fmt.Errorf("-exclude %q: %w", f, err)
+		}
+		o.exclude = append(o.exclude, f)
+		return nil
+	})
+	fs.Func("goflag", "a go build `flag` (repeatable): -tags=..., -ldflags=..., -gcflags=...", func(f string) error {
+		if !strings.HasPrefix(f, "-") || !strings.Contains(f, "=") {
+			return fmt.Errorf("-goflag %q: give build flags as -name=value", f)
+		}
+		o.goflags = append(o.goflags, f)
+		return nil
+	})
+	return func(ctx context.Context, pkgs []string) error {
+		o.pkgs = pkgs
+		if len(pkgs) == 0 {
+			o.pkgs = []string{"."}
+		}
+		return runPlan(ctx, o)
+	}
 }
 
 // runPlan is dgd plan.

@@ -127,9 +127,7 @@ func (c *Command) title(prog string) string {
 
 func (c *Command) usageLine(prog string, fs *flag.FlagSet) string {
 	line := c.title(prog)
-	hasFlags := false
-	fs.VisitAll(func(*flag.Flag) { hasFlags = true })
-	if hasFlags {
+	if hasFlags(fs) {
 		line += " [flags]"
 	}
 	if c.Args != "" {
@@ -138,12 +136,16 @@ func (c *Command) usageLine(prog string, fs *flag.FlagSet) string {
 	return line
 }
 
+func hasFlags(fs *flag.FlagSet) bool {
+	has := false
+	fs.VisitAll(func(*flag.Flag) { has = true })
+	return has
+}
+
 func (c *Command) help(w io.Writer, prog string) {
 	fs, _ := c.flags(prog)
 	fmt.Fprintf(w, "Usage: %s\n\n%s\n", c.usageLine(prog, fs), strings.TrimSpace(c.Doc))
-	hasFlags := false
-	fs.VisitAll(func(*flag.Flag) { hasFlags = true })
-	if hasFlags {
+	if hasFlags(fs) {
 		fmt.Fprintf(w, "\nFlags:\n")
 		fs.SetOutput(w)
 		fs.PrintDefaults()
