@@ -5,20 +5,22 @@
 let
   inherit (builtins) filter isString split readFile match elemAt head listToAttrs map
     concatStringsSep pathExists hashFile;
-  # the lines that are not empty or a comment; each must be a header or a module (the same
-  # lines as internal/lock's Parse accepts): a truncated or edited line is refused by number
-  entryRE = "(module|mod) ([^ ]+) ([^ ]+) (sha256-[A-Za-z0-9+/]+=*)";
-  lines = let all = filter isString (split "\n" (readFile lockFile)); in
-    map (i: elemAt all i) (filter (i: let l = elemAt all i; in l != "" && builtins.substring 0 1 l != "#" && (
-      match "(go\\.mod|go\\.sum) ([0-9a-f]+|none)" l != null || match entryRE l != null
-      || throw "dgd: ${toString lockFile}:${toString (i + 1)}: not a line of a dgd.lock: \"${l}\" (regenerate it with `dgd lock`)"))
-    (builtins.genList (i: i) (builtins.length all)));
-  header = k: let m = filter (x: x != null) (map (l: match "${k} ([0-9a-f]+|none)" l) lines);
-    in if m == [ ] then throw "dgd: ${toString lockFile} has no ${k} line: regenerate it with `dgd lock`" else head (head m);
+  # every line that is not empty or a comment, matched once: a header or a module (the same
+  # lines as internal/lock's Parse accepts); a truncated or edited line is refused by number
+  all = filter isString (split "\n" (readFile lockFile));
+  parsed = filter (x: x != null) (builtins.genList (i:
+    let l = elemAt all i; h = match "(go\\.mod|go\\.sum) ([0-9a-f]+|none)" l;
+        e = match "(module|mod) ([^ ]+) ([^ ]+) (sha256-[A-Za-z0-9+/]+=*)" l; in
+    if l == "" || builtins.substring 0 1 l == "#" then null
+    else if h != null then { header = h; } else if e != null then { entry = e; }
+    else throw "dgd: ${toString lockFile}:${toString (i + 1)}: not a line of a dgd.lock: \"${l}\" (regenerate it with `dgd lock`)")
+    (builtins.length all));
+  header = k: let m = filter (p: p ? header && head p.header == k) parsed;
+    in if m == [ ] then throw "dgd: ${toString lockFile} has no ${k} line: regenerate it with `dgd lock`" else elemAt (head m).header 1;
   fileHash = f: if pathExists "${src}/${f}" then hashFile "sha256" "${src}/${f}" else "none";
   stale = fileHash "go.mod" != header "go.mod" || fileHash "go.sum" != header "go.sum";
-  entries = map (m: { kind = elemAt m 0; path = elemAt m 1; version = elemAt m 2; hash = elemAt m 3; })
-    (filter (m: m != null) (map (l: match entryRE l) lines));
+  entries = map (p: let m = p.entry; in { kind = elemAt m 0; path = elemAt m 1; version = elemAt m 2; hash = elemAt m 3; })
+    (filter (p: p ? entry) parsed);
   inherit (import ./lib.nix) storeName proxyEnvVars downloadPrelude;
   # the download's layout is dgd's (`dgd fetch`), the one `dgd lock` hashes
   dgd = import ./dgd.nix { inherit tc; };
