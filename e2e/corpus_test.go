@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -221,9 +220,7 @@ func corpusReference(t *testing.T, p corpusProgram, dir string) map[string][]byt
 	bins := map[string][]byte{}
 	for _, b := range p.Bins {
 		f := filepath.Join(out, b)
-		if o, err := exec.Command("strip", "-S", f).CombinedOutput(); err != nil {
-			t.Fatalf("strip -S %s: %v\n%s", f, err, o)
-		}
+		stripS(t, f)
 		bins[b], _ = os.ReadFile(f)
 	}
 	return bins

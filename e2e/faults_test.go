@@ -109,7 +109,7 @@ func TestConcurrentBuilds(t *testing.T) {
 		{age, `pname = "age"; subPackage = "cmd/age";`, "./cmd/age", "age"},
 		{dep, `pname = "dep";`, ".", "dep"},
 	}
-	outs := make([]string, len(progs))
+	outs := make([][]string, len(progs))
 	logs := make([]string, len(progs))
 	errs := make([]error, len(progs))
 	var wg sync.WaitGroup
@@ -117,13 +117,7 @@ func TestConcurrentBuilds(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			cmd := exec.Command("nix-build", "--store", s.root, "--no-out-link", "-E",
-				fmt.Sprintf(`(import %s { }).buildWithIFD { src = %s; %s doCheck = false; dontStrip = true; }`, repo, p.dir, p.args))
-			cmd.Dir = repo
-			var out, errb bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &out, &errb
-			errs[i] = cmd.Run()
-			outs[i], logs[i] = strings.TrimSpace(out.String()), errb.String()
+			outs[i], logs[i], errs[i] = buildDir(t, "buildWithIFD", p.dir, p.args+" doCheck = false;", "--store", s.root)
 		}()
 	}
 	wg.Wait()
@@ -132,7 +126,7 @@ func TestConcurrentBuilds(t *testing.T) {
 			t.Errorf("%s: %v\n%s", p.bin, errs[i], logs[i])
 			continue
 		}
-		bin := filepath.Join(s.root, outs[i], "bin", p.bin)
+		bin := filepath.Join(s.root, outs[i][0], "bin", p.bin)
 		got, err := os.ReadFile(bin)
 		if err != nil || !bytes.Equal(got, goBuild(t, p.dir, p.pkg, []string{"GOFLAGS=-mod=mod"})) {
 			t.Errorf("%s differs from go build's (%v)", bin, err)

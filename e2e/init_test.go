@@ -96,9 +96,7 @@ func checkStripped(t *testing.T, bin, dir, pkg string) {
 	if err := os.WriteFile(ref, goBuild(t, dir, pkg, nil), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command("strip", "-S", ref).CombinedOutput(); err != nil {
-		t.Fatalf("strip -S: %v\n%s", err, out)
-	}
+	stripS(t, ref)
 	want, err := os.ReadFile(ref)
 	if err != nil {
 		t.Fatal(err)
@@ -109,5 +107,13 @@ func checkStripped(t *testing.T, bin, dir, pkg string) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s (%d bytes) differs from go build -trimpath -ldflags=-buildid= %s after strip -S (%d bytes)", bin, len(got), pkg, len(want))
+	}
+}
+
+// stripS strips file as Nix's fixup does (strip -S).
+func stripS(t *testing.T, file string) {
+	t.Helper()
+	if out, err := exec.Command("strip", "-S", file).CombinedOutput(); err != nil {
+		t.Fatalf("strip -S %s: %v\n%s", file, err, out)
 	}
 }

@@ -115,19 +115,27 @@ func TestPrivateModules(t *testing.T) {
 		}
 		return f
 	}
-	netrcFile := writeNetrc(proxy)
 	storeBefore := storeListing(t)
 	t.Setenv("GOPROXY", proxy.URL)
 	t.Setenv("GONOSUMDB", privateModule)
 	t.Setenv("GOFLAGS", "")
 	t.Setenv("DGD_NETRC", netrc(proxy, password))
 
-	app := writeModule(t, map[string]string{
-		"go.mod":  "module example.com/app\n\ngo 1.22\n\nrequire " + privateModule + " v1.0.0\n",
-		"main.go": "package main\n\nimport (\n\t\"fmt\"\n\n\t\"" + privateModule + "\"\n)\n\nfunc main() { fmt.Println(secret.Greeting) }\n",
-	})
-	host := []string{"NETRC=" + netrcFile, "SSL_CERT_FILE=" + bundle, "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local", "GOMODCACHE=" + t.TempDir()}
-	runIn(t, app, host, "go", "mod", "tidy")
+	// a program that prints the private module's greeting, its go.sum written by go on the
+	// host with p's credentials (hostEnv)
+	hostEnv := func(p *privateProxy) []string {
+		return []string{"NETRC=" + writeNetrc(p), "SSL_CERT_FILE=" + bundle, "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local", "GOMODCACHE=" + t.TempDir()}
+	}
+	appModule := func(p *privateProxy) string {
+		dir := writeModule(t, map[string]string{
+			"go.mod":  "module example.com/app\n\ngo 1.22\n\nrequire " + privateModule + " v1.0.0\n",
+			"main.go": "package main\n\nimport (\n\t\"fmt\"\n\n\t\"" + privateModule + "\"\n)\n\nfunc main() { fmt.Println(secret.Greeting) }\n",
+		})
+		runIn(t, dir, hostEnv(p), "go", "mod", "tidy")
+		return dir
+	}
+	app := appModule(proxy)
+	host := hostEnv(proxy)
 	want := goBuildEnvFlags(t, app, ".", host, "-ldflags=-buildid=")
 
 	vendorHash := vendorHashOf(t, app)
@@ -169,13 +177,8 @@ func TestPrivateModules(t *testing.T) {
 			if c.wrong {
 				t.Setenv("DGD_NETRC", netrc(other, "not-"+password))
 			}
-			netrcFile := writeNetrc(other)
-			dir := writeModule(t, map[string]string{
-				"go.mod":  "module example.com/app\n\ngo 1.22\n\nrequire " + privateModule + " v1.0.0\n",
-				"main.go": "package main\n\nimport \"" + privateModule + "\"\n\nfunc main() { println(secret.Greeting) }\n",
-			})
-			runIn(t, dir, []string{"NETRC=" + netrcFile, "SSL_CERT_FILE=" + bundle, "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local", "GOMODCACHE=" + t.TempDir()}, "go", "mod", "tidy")
-			runIn(t, dir, []string{"NETRC=" + netrcFile, "SSL_CERT_FILE=" + bundle, "GOMODCACHE=" + t.TempDir()}, dgdBin(t), "lock")
+			dir := appModule(other)
+			runIn(t, dir, hostEnv(other), dgdBin(t), "lock")
 			for _, extra := range []string{"", `vendorHash = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";`} {
 				_, log, err := buildDir(t, "buildWithIFD", dir, extra)
 				if err == nil || !strings.Contains(log, privateModule+"@v1.0.0") || !strings.Contains(log, "401 Unauthorized") ||
@@ -190,14 +193,9 @@ func TestPrivateModules(t *testing.T) {
 	// good one): the module and go's complaint about the zip in the error
 	t.Run("damaged zip", func(t *testing.T) {
 		good := newPrivateProxy(t, password, greeting+" (damaged zip)")
-		dir := writeModule(t, map[string]string{
-			"go.mod":  "module example.com/app\n\ngo 1.22\n\nrequire " + privateModule + " v1.0.0\n",
-			"main.go": "package main\n\nimport \"" + privateModule + "\"\n\nfunc main() { println(secret.Greeting) }\n",
-		})
 		t.Setenv("GOPROXY", good.URL)
-		hostEnv := []string{"NETRC=" + writeNetrc(good), "SSL_CERT_FILE=" + bundle, "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local", "GOMODCACHE=" + t.TempDir()}
-		runIn(t, dir, hostEnv, "go", "mod", "tidy")
-		runIn(t, dir, hostEnv, dgdBin(t), "lock")
+		dir := appModule(good)
+		runIn(t, dir, hostEnv(good), dgdBin(t), "lock")
 		bad := newPrivateProxy(t, password, greeting+" (damaged zip)")
 		zipPath := "/" + privateModule + "/@v/v1.0.0.zip"
 		bad.files[zipPath] = bad.files[zipPath][:len(bad.files[zipPath])/2] // before any request
