@@ -128,13 +128,24 @@ func main() {
 	for _, layers := range []bool{true, false} {
 		extra := fmt.Sprintf("stdLayers = %v;", layers)
 		names := planPackages(t, dir, extra)
-		for _, n := range []string{"go-std-runtime", "go-std-os", "go-std-fmt", "go-std-net", "go-std-crypto-tls", "go-std-net-http"} {
+		for _, n := range []string{"go-std-runtime", "go-std-os", "go-std-fmt", "go-std-bufio", "go-std-crypto", "go-std-net", "go-std-crypto-tls", "go-std-net-http"} {
 			if names[n] != layers {
 				t.Errorf("stdLayers = %v: derivation %s planned: %v", layers, n, names[n])
 			}
 		}
 		if names["gopkg-net-http"] == layers || names["gopkg-runtime-cgo"] == layers {
 			t.Errorf("stdLayers = %v: planned %v", layers, names)
+		}
+		if layers {
+			// the crypto layer does not wait for net's (runtime/cgo's C compiles)
+			crypto, net := packageDrv(t, dir, extra, "crypto/sha256"), packageDrv(t, dir, extra, "net")
+			refs, err := exec.Command("nix-store", "-q", "--references", crypto).CombinedOutput()
+			if err != nil {
+				t.Fatalf("nix-store -q --references %s: %v\n%s", crypto, err, refs)
+			}
+			if !strings.HasSuffix(crypto, "-go-std-crypto.drv") || strings.Contains(string(refs), net) {
+				t.Errorf("crypto/sha256 is built by %s, which takes %s (net's) as an input: %v", crypto, net, strings.Contains(string(refs), net))
+			}
 		}
 		outs, log, err := buildDir(t, "buildWithIFD", dir, extra)
 		if err != nil {

@@ -183,6 +183,22 @@ func planPackages(t *testing.T, dir, extra string) map[string]bool {
 	return names
 }
 
+// packageDrv is the .drv of the derivation that builds package ip (a layer's, for a standard
+// package in one) when dgd builds the module in dir.
+func packageDrv(t *testing.T, dir, extra, ip string) string {
+	t.Helper()
+	expr := fmt.Sprintf(`((import %s { }).buildWithIFD { src = %s; pname = "%s"; dontStrip = true; %s }).passthru.packages.%q.drvPath`, repo, dir, filepath.Base(dir), extra, ip)
+	out, err := exec.Command("nix-instantiate", "--eval", "--read-write-mode", "--json", "-E", expr).CombinedOutput()
+	if err != nil {
+		t.Fatalf("nix-instantiate: %v\n%s", err, out)
+	}
+	var drv string
+	if err := json.Unmarshal(out, &drv); err != nil {
+		t.Fatalf("nix-instantiate printed %q: %v", out, err)
+	}
+	return drv
+}
+
 // repo is the repository's root.
 var repo = func() string {
 	d, err := filepath.Abs("..")

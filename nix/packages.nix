@@ -139,23 +139,41 @@ let
   # at once as it has cores, each as soon as the ones it imports are done; package P's files are
   # in the layer's outputs under P's store name.
   byPath = listToAttrs (map (p: { name = p.ImportPath; value = p; }) plan.Packages);
-  # each hub, and its copies built for one program's PGO profile ("runtime [MAIN]")
-  hubs = builtins.concatMap (h: [ h ] ++ filter (ip: substring 0 (stringLength h + 2) ip == h + " [") (attrNames byPath))
-    [ "runtime" "os" "fmt" "net" "crypto/tls" "net/http" ];
+  # each hub, and its copies built for one program's PGO profile ("runtime [MAIN]"): h, the
+  # layer's name, and the hub whose layer it keeps clear of (avoid, below)
+  plainHub = h: { inherit h; name = h; avoid = null; };
+  hubs = builtins.concatMap (hub: [ hub ] ++ map (ip: let sfx = substring (stringLength hub.h) (-1) ip; in {
+      h = ip; name = hub.name + sfx; avoid = if hub.avoid == null then null else hub.avoid + sfx;
+    }) (filter (ip: substring 0 (stringLength hub.h + 2) ip == hub.h + " [") (attrNames byPath)))
+    (map plainHub [ "runtime" "os" "fmt" "bufio" ]
+      # the crypto packages, which many programs build without TLS (ssh, age, hashes, JWTs):
+      # crypto/x509's standard packages but those that import a package of the net layer (x509
+      # itself, and what imports `weak`), so that this layer does not wait for net's, which
+      # holds runtime/cgo's C compiles
+      ++ [ { h = "crypto/x509"; name = "crypto"; avoid = "net"; } ]
+      ++ map plainHub [ "net" "crypto/tls" "net/http" ]);
   closure = ip: map (x: x.key) (genericClosure {
     startSet = [ { key = ip; } ];
     operator = x: map (d: { key = d; }) byPath.${x.key}.Deps;
   });
-  layerMembers = (foldl' (acc: h:
+  layerMembers = (foldl' (acc: hub:
+    let
+      h = hub.h;
+      # the packages of the avoided hub's layer-to-be: a member imports none of them
+      avoided = if hub.avoid == null || !(byPath ? ${hub.avoid}) then { }
+        else listToAttrs (map (m: { name = m; value = true; }) (filter (m: !(acc.taken ? ${m})) (closure hub.avoid)));
+      clear = m: avoided == { } || !any (d: avoided ? ${d}) (closure m);
+    in
     if !stdLayers || !(byPath ? ${h}) || !(byPath.${h}.Standard or false) then acc
-    else let members = filter (m: !(acc.taken ? ${m}) && byPath.${m}.Standard or false) (closure h); in {
+    else let members = filter (m: !(acc.taken ? ${m}) && byPath.${m}.Standard or false && clear m) (closure h); in
+    if members == [ ] then acc else {
       taken = acc.taken // listToAttrs (map (m: { name = m; value = h; }) members);
-      list = acc.list ++ [ { inherit h members; } ];
+      list = acc.list ++ [ { inherit h members; inherit (hub) name; } ];
     }) { taken = { }; list = [ ]; } hubs);
   layerOf = layerMembers.taken;
-  layers = listToAttrs (map (l: { name = l.h; value = if registered.layers ? ${l.h} then made registered.layers.${l.h} else layer l.h l.members; }) layerMembers.list);
+  layers = listToAttrs (map (l: { name = l.h; value = if registered.layers ? ${l.h} then made registered.layers.${l.h} else layer l; }) layerMembers.list);
   scheduler = builtins.elemAt (builtins.match "(#[^\n]*\n)*(.*)" (builtins.readFile ./layer-scheduler.sh)) 1;
-  layer = h: members:
+  layer = { h, name, members }:
     let
       fn = m: "p_" + replaceStrings [ "/" "." "-" " " "[" "]" ] [ "_" "_" "_" "_" "_" "_" ] m;
       inLayer = d: layerOf.${d} or null == h;
@@ -169,7 +187,7 @@ let
     in tc.run ({
       # named to sort before gopkg-*: Nix starts ready builds in the order of their names, and
       # the layers are on the critical path
-      name = "go-std-" + storeName h;
+      name = "go-std-" + storeName name;
       extraPath = if cc then [ tc.cc ] else [ ];
       # each package's step as a shell function, run by its own sh -e
       steps = preamble + concatStringsSep "" (map (m: ''
