@@ -159,10 +159,12 @@ let
   layerMembers = (foldl' (acc: hub:
     let
       h = hub.h;
-      # the packages of the avoided hub's layer-to-be: a member imports none of them
+      # the packages of the avoided hub's layer-to-be: a member imports none of them, directly
+      # or not (clearOf: once per package of h's closure, from its imports')
       avoided = if hub.avoid == null || !(byPath ? ${hub.avoid}) then { }
         else listToAttrs (map (m: { name = m; value = true; }) (filter (m: !(acc.taken ? ${m})) (closure hub.avoid)));
-      clear = m: avoided == { } || !any (d: avoided ? ${d}) (closure m);
+      clearOf = listToAttrs (map (m: { name = m; value = !(avoided ? ${m}) && builtins.all (d: clearOf.${d}) byPath.${m}.Deps; }) (closure h));
+      clear = m: avoided == { } || clearOf.${m};
     in
     if !stdLayers || !(byPath ? ${h}) || !(byPath.${h}.Standard or false) then acc
     else let members = filter (m: !(acc.taken ? ${m}) && byPath.${m}.Standard or false && clear m) (closure h); in
