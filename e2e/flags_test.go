@@ -138,7 +138,8 @@ func main() {
 		}
 		if layers {
 			// the crypto layer does not wait for net's (runtime/cgo's C compiles)
-			crypto, net := packageDrv(t, dir, extra, "crypto/sha256"), packageDrv(t, dir, extra, "net")
+			drvs := packageDrvs(t, dir, extra, "crypto/sha256", "net")
+			crypto, net := drvs["crypto/sha256"], drvs["net"]
 			refs, err := exec.Command("nix-store", "-q", "--references", crypto).CombinedOutput()
 			if err != nil {
 				t.Fatalf("nix-store -q --references %s: %v\n%s", crypto, err, refs)

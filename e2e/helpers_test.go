@@ -171,32 +171,37 @@ func vendorHashOf(t *testing.T, dir string) string {
 // standard library's layers included).
 func planPackages(t *testing.T, dir, extra string) map[string]bool {
 	t.Helper()
-	expr := fmt.Sprintf(`map (d: d.name) (builtins.attrValues ((import %s { }).buildWithIFD { src = %s; pname = "%s"; dontStrip = true; %s }).passthru.packages)`, repo, dir, filepath.Base(dir), extra)
-	out, err := exec.Command("nix-instantiate", "--eval", "--read-write-mode", "--strict", "--json", "-E", expr).CombinedOutput()
-	if err != nil {
-		t.Fatalf("nix-instantiate: %v\n%s", err, out)
+	var names []string
+	evalPackages(t, dir, extra, `map (d: d.name) (builtins.attrValues packages)`, &names)
+	m := map[string]bool{}
+	for _, n := range names {
+		m[n] = true
 	}
-	names := map[string]bool{}
-	for _, ip := range regexp.MustCompile(`"([^"]+)"`).FindAllStringSubmatch(string(out), -1) {
-		names[ip[1]] = true
-	}
-	return names
+	return m
 }
 
-// packageDrv is the .drv of the derivation that builds package ip (a layer's, for a standard
-// package in one) when dgd builds the module in dir.
-func packageDrv(t *testing.T, dir, extra, ip string) string {
+// packageDrvs maps each import path of ips to the .drv of the derivation that builds it (a
+// layer's, for a standard package in one) when dgd builds the module in dir.
+func packageDrvs(t *testing.T, dir, extra string, ips ...string) map[string]string {
 	t.Helper()
-	expr := fmt.Sprintf(`((import %s { }).buildWithIFD { src = %s; pname = "%s"; dontStrip = true; %s }).passthru.packages.%q.drvPath`, repo, dir, filepath.Base(dir), extra, ip)
-	out, err := exec.Command("nix-instantiate", "--eval", "--read-write-mode", "--json", "-E", expr).CombinedOutput()
+	list, _ := json.Marshal(ips)
+	drvs := map[string]string{}
+	evalPackages(t, dir, extra, fmt.Sprintf(`builtins.listToAttrs (map (ip: { name = ip; value = packages.${ip}.drvPath; }) (builtins.fromJSON %q))`, list), &drvs)
+	return drvs
+}
+
+// evalPackages evaluates expr, where packages is buildWithIFD's passthru.packages for the
+// module in dir, and decodes the JSON value into v.
+func evalPackages(t *testing.T, dir, extra, expr string, v any) {
+	t.Helper()
+	e := fmt.Sprintf(`let packages = ((import %s { }).buildWithIFD { src = %s; pname = "%s"; dontStrip = true; %s }).passthru.packages; in %s`, repo, dir, filepath.Base(dir), extra, expr)
+	out, err := exec.Command("nix-instantiate", "--eval", "--read-write-mode", "--strict", "--json", "-E", e).CombinedOutput()
 	if err != nil {
 		t.Fatalf("nix-instantiate: %v\n%s", err, out)
 	}
-	var drv string
-	if err := json.Unmarshal(out, &drv); err != nil {
+	if err := json.Unmarshal(out, v); err != nil {
 		t.Fatalf("nix-instantiate printed %q: %v", out, err)
 	}
-	return drv
 }
 
 // repo is the repository's root.
