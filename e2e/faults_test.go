@@ -105,6 +105,11 @@ func TestConcurrentBuilds(t *testing.T) {
 	runIn(t, age, nil, dgdBin(t), "lock")
 	dep := copyDir(t, filepath.Join(repo, "examples", "dep"))
 	s := newStore(t)
+	// Nix opening a store that does not exist yet creates its database holding only a shared
+	// lock, so two first openings at once race on "pragma journal_mode = wal" and one fails with
+	// "SQLite database ... is busy" (Nix's LocalStore constructor; CI saw it). The store is made
+	// first, still empty, so that the builds race on what this test is about: the shared layers.
+	s.nix(t, "nix-store", "--init")
 	progs := []struct{ dir, args, pkg, bin string }{
 		{age, `pname = "age"; subPackage = "cmd/age";`, "./cmd/age", "age"},
 		{dep, `pname = "dep";`, ".", "dep"},
