@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -162,4 +164,70 @@ func TestModuleErrors(t *testing.T) {
 			t.Errorf("%v\n%s", err, log)
 		}
 	})
+}
+
+// TestModOnlyLines: a module whose go.sum names a version only by its go.mod (examples/dep with
+// uniseg raised to v0.4.7, where go-runewidth requires v0.2.0) gets a "mod" line without a
+// hash, its go.mod in the lock's one shared download (the mods line). It builds with both
+// builders into go build's binary; the same lock in the form an older dgd wrote (the "mod" line
+// with its own download's hash, no mods line) still builds it; an edited mods hash is refused,
+// naming the shared download and the fix.
+func TestModOnlyLines(t *testing.T) {
+	requireNix(t)
+	dir := copyDir(t, filepath.Join(repo, "examples", "dep"))
+	runIn(t, dir, []string{"GOFLAGS=-mod=mod"}, "go", "get", "github.com/rivo/uniseg@v0.4.7")
+	runIn(t, dir, nil, dgdBin(t), "lock")
+	lockFile := filepath.Join(dir, "dgd.lock")
+	locked, err := os.ReadFile(lockFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	modsRE := regexp.MustCompile(`(?m)^mods (sha256-\S+)\n`)
+	const modLine = "\nmod github.com/rivo/uniseg v0.2.0\n"
+	if !strings.Contains(string(locked), modLine) || !modsRE.Match(locked) {
+		t.Fatalf("dgd.lock has no unhashed \"mod\" line of uniseg v0.2.0, or no mods line:\n%s", locked)
+	}
+	want := goBuild(t, dir, ".", []string{"GOFLAGS=-mod=mod"})
+	same := func(what string, builders ...string) {
+		t.Helper()
+		for _, builder := range builders {
+			outs, log, err := buildDir(t, builder, dir, "doCheck = false;")
+			if err != nil {
+				t.Fatalf("%s, %s: %v\n%s", what, builder, err, log)
+			}
+			if got, err := os.ReadFile(filepath.Join(outs[0], "bin", "dep")); err != nil || !bytes.Equal(got, want) {
+				t.Errorf("%s, %s: bin/dep differs from go build's (%v)", what, builder, err)
+			}
+		}
+	}
+	same("the lock", "buildWithIFD", "buildWithDynDrv")
+
+	// an older dgd's line: the module's go.mod alone, laid out as dir/mod, hashed as Nix does
+	gomod, _ := commandOutput(t, dir, "go", "mod", "download", "-json", "github.com/rivo/uniseg@v0.2.0")
+	var dl struct{ GoMod string }
+	if err := json.Unmarshal([]byte(gomod), &dl); err != nil {
+		t.Fatalf("go mod download -json: %v\n%s", err, gomod)
+	}
+	layout := filepath.Join(t.TempDir(), "layout")
+	os.Mkdir(layout, 0o755)
+	if b, err := os.ReadFile(dl.GoMod); err != nil || os.WriteFile(filepath.Join(layout, "mod"), b, 0o644) != nil {
+		t.Fatalf("the go.mod of uniseg v0.2.0: %v", err)
+	}
+	hash := strings.TrimSpace(runIn(t, dir, nil, "nix-hash", "--type", "sha256", "--sri", layout))
+	legacy := strings.Replace(modsRE.ReplaceAllString(string(locked), ""), modLine, "\nmod github.com/rivo/uniseg v0.2.0 "+hash+"\n", 1)
+	if err := os.WriteFile(lockFile, []byte(legacy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runIn(t, dir, nil, dgdBin(t), "lock", "-check")
+	same("an older dgd's lock", "buildWithIFD")
+
+	edited := modsRE.ReplaceAllString(string(locked), "mods sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n")
+	if err := os.WriteFile(lockFile, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, log, err := buildDir(t, "buildWithIFD", dir, "doCheck = false;")
+	wantErr := `the shared download of the go.mod files of dgd.lock's "mod" lines: its download hashes to ` + modsRE.FindStringSubmatch(string(locked))[1] + ", but dgd.lock has sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+	if err == nil || !strings.Contains(log, wantErr) || !strings.Contains(log, "run `dgd lock`") {
+		t.Errorf("build with an edited mods hash: %v, want %q and the fix:\n%s", err, wantErr, log)
+	}
 }

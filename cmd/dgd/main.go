@@ -4,7 +4,8 @@
 //	dgd init [-C dir] [-nix] [-dyndrv] [-vendor-hash] [-dgd ref] [-force] [-- nix flags]
 //	dgd lock [-C dir] [-check]
 //	dgd plan [-C dir] [-o plan.json] [-gopkg path] [-modules file] [package]
-//	dgd fetch [-go go] [-mod] path@version dir
+//	dgd fetch [-go go] [-hash h] [-mod] path@version dir
+//	dgd fetch [-go go] [-hash h] -mods list dir
 //	dgd skeleton src archive
 //	dgd skeleton -x archive dir
 package main
@@ -56,11 +57,13 @@ the plan that dgd's Nix code turns into derivations: every package's sources, de
 and exact command lines, and the link. It also says where planning's time went.`,
 		Example: "dgd plan -C ~/src/mytool -o plan.json ./cmd/mytool",
 	}, {
-		Name: "fetch", Args: "path@version dir", Setup: fetchSetup,
+		Name: "fetch", Args: "path@version dir | -mods list dir", Setup: fetchSetup,
 		Summary: "one locked module's download (run by dgd's Nix code)",
 		Doc: `fetch downloads one module into dir, laid out as dgd lock hashes it; the fixed-output
-derivations of a dgd.lock run it.`,
-		Example: "dgd fetch golang.org/x/sys@v0.30.0 /tmp/x-sys",
+derivations of a dgd.lock run it. With -mods, it downloads the go.mod files of the modules
+the file list names (one path@version a line) with one go process into dir/N/mod: the
+lock's shared download of its "mod" lines.`,
+		Example: "dgd fetch golang.org/x/sys@v0.30.0 /tmp/x-sys\ndgd fetch -mods mods.txt /tmp/mods",
 	}, {
 		Name: "skeleton", Args: "src archive | -x archive dir", Setup: skeletonSetup,
 		Summary: "the part of a source tree that shapes a plan (run by dgd's Nix code)",

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/dgd-build/dgd/internal/gocmd"
@@ -25,7 +26,7 @@ type download struct {
 // goBin (through the module proxy of env), checks each against go.sum, and hashes the layout
 // that nix/lock.nix's download produces. Only the versions the build list selects are
 // downloaded whole: go.sum also names versions that go only read the go.mod of (the module
-// graph's), and their code is never built.
+// graph's), and their code is never built; their go.mod files are one shared download.
 func Make(ctx context.Context, goBin, dir string, env []string, log io.Writer) (*File, error) {
 	f := &File{}
 	var err error
@@ -71,7 +72,11 @@ func Make(ctx context.Context, goBin, dir string, env []string, log io.Writer) (
 		}
 	}
 	env = append(env, "GOFLAGS=-mod=mod")
+	f.Entries = need
 	for i, e := range need {
+		if e.ModOnly {
+			continue
+		}
 		fmt.Fprintf(log, "dgd lock: %s\n", e.Key())
 		layout := filepath.Join(tmp, "layout", fmt.Sprint(i))
 		if err := Fetch(ctx, goBin, empty, env, e, layout); err != nil {
@@ -81,7 +86,16 @@ func Make(ctx context.Context, goBin, dir string, env []string, log io.Writer) (
 			return nil, err
 		}
 	}
-	f.Entries = need
+	if shared := f.Shared(); len(shared) > 0 {
+		fmt.Fprintf(log, "dgd lock: go.mod files of the \"mod\" lines: %d, one download\n", len(shared))
+		layout := filepath.Join(tmp, "layout", "mods")
+		if err := FetchShared(ctx, goBin, empty, env, shared, layout); err != nil {
+			return nil, err
+		}
+		if f.ModsHash, err = NarHash(layout); err != nil {
+			return nil, err
+		}
+	}
 	return f, nil
 }
 
@@ -128,40 +142,128 @@ func parseSelected(out []byte) (map[string]bool, error) {
 // this layout; the fixed-output download of nix/lock.nix makes it (`dgd fetch`). The download
 // is checked against e's go.sum hashes where e has them.
 func Fetch(ctx context.Context, goBin, cwd string, env []string, e Entry, dst string) error {
-	inv := gocmd.Invocation{Go: goBin, Verb: "mod", Args: []string{"download", "-json", e.Key()}, Env: env, Dir: cwd}
 	if e.ModOnly {
-		inv.Verb, inv.Args = "list", []string{"-m", "-json", e.Key()}
+		mods, err := listMods(ctx, goBin, cwd, env, []Entry{e})
+		if err != nil {
+			return err
+		}
+		return writeMod(dst, mods[0])
 	}
+	inv := gocmd.Invocation{Go: goBin, Verb: "mod", Args: []string{"download", "-json", e.Key()}, Env: env, Dir: cwd}
 	out, _, err := gocmd.Run(ctx, inv)
 	var d download
 	if jerr := json.Unmarshal(out, &d); err != nil || jerr != nil || d.Error != "" {
 		return fmt.Errorf("module %s cannot be downloaded: %v %s", e.Key(), err, d.Error)
 	}
-	if e.ModOnly {
-		if d.GoModSum, err = dirhash.Hash1([]string{"go.mod"}, func(string) (io.ReadCloser, error) { return os.Open(d.GoMod) }); err != nil {
-			return err
-		}
-	}
 	if e.ModSum != "" && d.GoModSum != e.ModSum {
-		return fmt.Errorf("go.sum mismatch for module %s: go.sum has %s for its go.mod, the proxy serves %s", e.Key(), e.ModSum, d.GoModSum)
+		return modMismatch(e, d.GoModSum)
 	}
-	if !e.ModOnly && e.Sum != "" && d.Sum != e.Sum {
+	if e.Sum != "" && d.Sum != e.Sum {
 		return fmt.Errorf("go.sum mismatch for module %s: go.sum has %s, the proxy serves %s", e.Key(), e.Sum, d.Sum)
+	}
+	if err := writeMod(dst, d.GoMod); err != nil {
+		return err
+	}
+	return os.CopyFS(filepath.Join(dst, "dir"), os.DirFS(d.Dir))
+}
+
+// FetchShared downloads the go.mod files of the ModOnly entries es with one go process and
+// lays them out in dst: dst/N/mod is es[N]'s (the shared download of a lock's unhashed "mod"
+// lines, File.Shared). Each is checked against its go.sum hash where es has it.
+func FetchShared(ctx context.Context, goBin, cwd string, env []string, es []Entry, dst string) error {
+	mods, err := listMods(ctx, goBin, cwd, env, es)
+	if err != nil {
+		return err
 	}
 	if err := os.MkdirAll(dst, 0o755); err != nil {
 		return err
 	}
-	mod, err := os.ReadFile(d.GoMod)
+	for i, m := range mods {
+		if err := writeMod(filepath.Join(dst, strconv.Itoa(i)), m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// listMods downloads the go.mod files of es with one `go list -m` and returns their paths in
+// the module cache, in es's order, each checked against its entry's go.mod hash.
+func listMods(ctx context.Context, goBin, cwd string, env []string, es []Entry) ([]string, error) {
+	args := []string{"-m", "-json", "-e"}
+	for _, e := range es {
+		args = append(args, e.Key())
+	}
+	// go queries GOMAXPROCS modules at a time; a go.mod costs the proxy's latency, not a core
+	env = append(env[:len(env):len(env)], "GOMAXPROCS=32")
+	inv := gocmd.Invocation{Go: goBin, Verb: "list", Args: args, Env: env, Dir: cwd}
+	out, _, err := gocmd.Run(ctx, inv)
+	if err != nil {
+		return nil, fmt.Errorf("the go.mod files of %s cannot be downloaded: %w", keys(es), err)
+	}
+	type listed struct {
+		Path, Version, GoMod string
+		Error                *struct{ Err string }
+	}
+	got := map[string]listed{}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for dec.More() {
+		var l listed
+		if err := dec.Decode(&l); err != nil {
+			return nil, fmt.Errorf("reading `go list -m -json`: %w", err)
+		}
+		got[l.Path+"@"+l.Version] = l
+	}
+	paths := make([]string, len(es))
+	for i, e := range es {
+		l, ok := got[e.Key()]
+		switch {
+		case !ok:
+			return nil, fmt.Errorf("module %s cannot be downloaded: `go list -m` printed nothing for it", e.Key())
+		case l.Error != nil || l.GoMod == "":
+			msg := "no go.mod"
+			if l.Error != nil {
+				msg = l.Error.Err
+			}
+			return nil, fmt.Errorf("module %s cannot be downloaded: %s", e.Key(), msg)
+		}
+		sum, err := dirhash.Hash1([]string{"go.mod"}, func(string) (io.ReadCloser, error) { return os.Open(l.GoMod) })
+		if err != nil {
+			return nil, err
+		}
+		if e.ModSum != "" && sum != e.ModSum {
+			return nil, modMismatch(e, sum)
+		}
+		paths[i] = l.GoMod
+	}
+	return paths, nil
+}
+
+// keys names es for an error: the first few keys and how many.
+func keys(es []Entry) string {
+	var ks []string
+	for _, e := range es[:min(len(es), 3)] {
+		ks = append(ks, e.Key())
+	}
+	if len(es) > 3 {
+		ks = append(ks, fmt.Sprintf("... (%d in all)", len(es)))
+	}
+	return strings.Join(ks, ", ")
+}
+
+func modMismatch(e Entry, got string) error {
+	return fmt.Errorf("go.sum mismatch for module %s: go.sum has %s for its go.mod, the proxy serves %s", e.Key(), e.ModSum, got)
+}
+
+// writeMod makes the directory dst with the go.mod gomod in it as dst/mod.
+func writeMod(dst, gomod string) error {
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	mod, err := os.ReadFile(gomod)
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dst, "mod"), mod, 0o644); err != nil {
-		return err
-	}
-	if e.ModOnly {
-		return nil
-	}
-	return os.CopyFS(filepath.Join(dst, "dir"), os.DirFS(d.Dir))
+	return os.WriteFile(filepath.Join(dst, "mod"), mod, 0o644)
 }
 
 // Located is a locked module and the store path of its download.

@@ -1,14 +1,18 @@
 // Package lock reads and writes dgd.lock, the per-module lock file.
 //
-// The lock has one line per module that go.sum names: its path, version and the Nix hash
-// (NAR, sha256, SRI) of the fixed-output derivation that downloads it. A module whose code is
-// needed ("module" line: go.sum has its code's hash and the build list selects it) is
-// downloaded whole; a module of which go only reads go.mod ("mod" line) is downloaded as that
-// file alone. Each derivation's output is laid out so that it does
-// not depend on the Go version that downloaded it:
+// The lock has one line per module that go.sum names. A module whose code is needed ("module"
+// line: go.sum has its code's hash and the build list selects it) has its own fixed-output
+// derivation that downloads it whole; the line gives its path, version and the Nix hash (NAR,
+// sha256, SRI) of that download. The modules of which go only reads go.mod ("mod" lines, path
+// and version: most of a large program's go.sum) share one download of those files, whose
+// hash is the "mods" line: one go process fetches them all, where a derivation each cost a go
+// process and a derivation per small file. A "mod" line with a hash of its own (written by dgd
+// before the shared download) is still read: that module is downloaded alone. The downloads are
+// laid out so that they do not depend on the Go version that made them:
 //
-//	mod    the module's go.mod as the proxy serves it
-//	dir/   the module's files (for "module" lines)
+//	mod    a module's go.mod as the proxy serves it
+//	dir/   its files (for "module" lines)
+//	N/mod  in the shared download, the go.mod of the lock's N-th unhashed "mod" line (from 0)
 //
 // The lock also records the sha256 of go.mod and go.sum, so that Nix can refuse a stale lock
 // during evaluation, before anything is built.
@@ -36,7 +40,7 @@ const Name = "dgd.lock"
 type Entry struct {
 	Path, Version string
 	ModOnly       bool   // only go.mod is needed
-	Hash          string // "sha256-..." of the download's NAR ("" until fetched)
+	Hash          string // "sha256-..." of the download's NAR ("" until fetched, and for a ModOnly entry of the shared download)
 	Sum, ModSum   string // go.sum's h1: hashes of the module and of its go.mod (not written)
 }
 
@@ -46,10 +50,23 @@ func (e Entry) Key() string { return e.Path + "@" + e.Version }
 // File is a parsed lock.
 type File struct {
 	GoModSHA256, GoSumSHA256 string
+	ModsHash                 string // the NAR hash of the shared download of the unhashed ModOnly entries' go.mod files
 	Entries                  []Entry
 }
 
-const header = `# dgd.lock: the Go modules of this module, one fixed-output download each.
+// Shared lists the entries of the shared download, in its order (N/mod is the N-th's go.mod).
+func (f *File) Shared() []Entry {
+	var es []Entry
+	for _, e := range f.Entries {
+		if e.ModOnly && e.Hash == "" {
+			es = append(es, e)
+		}
+	}
+	return es
+}
+
+const header = `# dgd.lock: the Go modules of this module, one fixed-output download per module whose code is
+# built and one of the go.mod files of the others ("mods").
 # Written by "dgd lock"; "dgd lock -check" tells whether it is up to date. Do not edit.
 `
 
@@ -58,12 +75,18 @@ func (f *File) Format() []byte {
 	var b bytes.Buffer
 	b.WriteString(header)
 	fmt.Fprintf(&b, "go.mod %s\ngo.sum %s\n", f.GoModSHA256, f.GoSumSHA256)
+	if f.ModsHash != "" {
+		fmt.Fprintf(&b, "mods %s\n", f.ModsHash)
+	}
 	for _, e := range f.Entries {
-		kind := "module"
-		if e.ModOnly {
-			kind = "mod"
+		switch {
+		case !e.ModOnly:
+			fmt.Fprintf(&b, "module %s %s %s\n", e.Path, e.Version, e.Hash)
+		case e.Hash != "":
+			fmt.Fprintf(&b, "mod %s %s %s\n", e.Path, e.Version, e.Hash)
+		default:
+			fmt.Fprintf(&b, "mod %s %s\n", e.Path, e.Version)
 		}
-		fmt.Fprintf(&b, "%s %s %s %s\n", kind, e.Path, e.Version, e.Hash)
 	}
 	return b.Bytes()
 }
@@ -71,7 +94,9 @@ func (f *File) Format() []byte {
 // The lines of a lock besides empty ones and comments (nix/lock.nix accepts the same).
 var (
 	headerLine = regexp.MustCompile(`^(go\.mod|go\.sum) ([0-9a-f]+|none)$`)
+	modsLine   = regexp.MustCompile(`^mods (sha256-[A-Za-z0-9+/]+=*)$`)
 	entryLine  = regexp.MustCompile(`^(module|mod) ([^ ]+) ([^ ]+) (sha256-[A-Za-z0-9+/]+=*)$`)
+	sharedLine = regexp.MustCompile(`^mod ([^ ]+) ([^ ]+)$`)
 )
 
 // Parse reads a lock; name is used in error messages.
@@ -89,6 +114,14 @@ func Parse(name string, data []byte) (*File, error) {
 			}
 			continue
 		}
+		if m := modsLine.FindStringSubmatch(line); m != nil {
+			f.ModsHash = m[1]
+			continue
+		}
+		if m := sharedLine.FindStringSubmatch(line); m != nil {
+			f.Entries = append(f.Entries, Entry{Path: m[1], Version: m[2], ModOnly: true})
+			continue
+		}
 		m := entryLine.FindStringSubmatch(line)
 		if m == nil {
 			return nil, fmt.Errorf("%s:%d: not a line of a dgd.lock: %q (regenerate it with `dgd lock`)", name, n+1, line)
@@ -99,6 +132,9 @@ func Parse(name string, data []byte) (*File, error) {
 		if h.value == "" {
 			return nil, fmt.Errorf("%s has no %s line: regenerate it with `dgd lock`", name, h.name)
 		}
+	}
+	if f.ModsHash == "" && len(f.Shared()) > 0 {
+		return nil, fmt.Errorf("%s has \"mod\" lines without a hash but no mods line: regenerate it with `dgd lock`", name)
 	}
 	return f, nil
 }

@@ -105,6 +105,26 @@ func TestMakeUntidy(t *testing.T) {
 	}
 }
 
+// TestParseShared: unhashed "mod" lines are the shared download's, in the lock's order, and
+// need the mods line; a "mod" line with its own hash (an older dgd's) is its own download.
+func TestParseShared(t *testing.T) {
+	const head = "go.mod 00\ngo.sum none\n"
+	lf, err := Parse("l", []byte(head+"mods sha256-M=\nmod a.example/x v1.0.0\nmodule a.example/x v1.1.0 sha256-B\nmod b.example/y v0.1.0 sha256-C\nmod c.example/z v0.2.0\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Entry{{Path: "a.example/x", Version: "v1.0.0", ModOnly: true}, {Path: "c.example/z", Version: "v0.2.0", ModOnly: true}}
+	if diff := cmp.Diff(want, lf.Shared()); diff != "" || lf.ModsHash != "sha256-M=" {
+		t.Errorf("Shared() mismatch (-want +got):\n%s\nmods %q", diff, lf.ModsHash)
+	}
+	if _, err := Parse("l", []byte(head+"mod a.example/x v1.0.0\n")); err == nil || !strings.Contains(err.Error(), "no mods line") || !strings.Contains(err.Error(), "dgd lock") {
+		t.Errorf("Parse without the mods line: %v, want an error naming it and the fix", err)
+	}
+	if _, err := Parse("l", []byte(head+"module a.example/x v1.0.0\n")); err == nil || !strings.Contains(err.Error(), "l:3: not a line") {
+		t.Errorf("Parse of a module line without a hash: %v, want an error naming the line", err)
+	}
+}
+
 // FuzzParse: a lock that Parse accepts is written back by Format into one that Parse reads
 // as the same File (what Format writes is a lock); seeded with the examples' locks.
 func FuzzParse(f *testing.F) {
@@ -119,6 +139,7 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(b)
 	}
+	f.Add([]byte("go.mod 00\ngo.sum none\nmods sha256-M=\nmod a.example/x v1.0.0\nmod b.example/y v0.1.0 sha256-C\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		lf, err := Parse("fuzz", b)
 		if err != nil {
