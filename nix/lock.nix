@@ -45,7 +45,7 @@ let
     outputHash = hash;
     impureEnvVars = proxyEnvVars;
     script = ''
-      export HOME=$TMPDIR GOCACHE=$TMPDIR/gocache GOPATH=$TMPDIR/gopath GOMODCACHE=$TMPDIR/modcache \
+      export HOME=$TMPDIR GOCACHE=$TMPDIR/gocache GOPATH=$TMPDIR/gopath \
         GOTOOLCHAIN=local GOFLAGS=-mod=mod GO111MODULE=on
       ${downloadPrelude}${dgd}/bin/dgd fetch -go ${tc.dgdGo}/bin/go -hash ${hash} ${args} $out
     '';

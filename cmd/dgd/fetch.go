@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -53,7 +54,15 @@ func fetchSetup(fs *flag.FlagSet) func(context.Context, []string) error {
 			return err
 		}
 		defer os.RemoveAll(cwd)
-		if err := fetch(cwd, dst); err != nil {
+		// go's module cache inside dst, removed before dst is hashed: on dst's file system, the
+		// module's files are moved out of it, not copied
+		cache := filepath.Join(dst, ".modcache")
+		os.Setenv("GOMODCACHE", cache)
+		err = fetch(cwd, dst)
+		if rerr := lock.RemoveModCache(cache); err == nil {
+			err = rerr
+		}
+		if err != nil {
 			// a password in GOPROXY's URLs is not printed
 			return fmt.Errorf("%w (GOPROXY=%s)", err, userinfo.ReplaceAllString(os.Getenv("GOPROXY"), "://...@"))
 		}

@@ -48,15 +48,7 @@ func Make(ctx context.Context, goBin, dir string, env []string, log io.Writer) (
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		_ = filepath.WalkDir(tmp, func(p string, d os.DirEntry, err error) error {
-			if err == nil && d.IsDir() {
-				_ = os.Chmod(p, 0o755) // the module cache is read-only
-			}
-			return nil
-		})
-		os.RemoveAll(tmp)
-	}()
+	defer RemoveModCache(tmp)
 	empty := filepath.Join(tmp, "empty")
 	if err := os.Mkdir(empty, 0o755); err != nil {
 		return nil, err
@@ -138,7 +130,8 @@ func parseSelected(out []byte) (map[string]bool, error) {
 }
 
 // Fetch downloads one module with goBin (in the directory cwd, with exactly env) and lays it
-// out in dst: dst/mod (its go.mod) and, unless e.ModOnly, dst/dir (its files). dgd lock hashes
+// out in dst: dst/mod (its go.mod) and, unless e.ModOnly, dst/dir (its files, moved out of
+// the module cache when it is on dst's file system, else copied). dgd lock hashes
 // this layout; the fixed-output download of nix/lock.nix makes it (`dgd fetch`). The download
 // is checked against e's go.sum hashes where e has them.
 func Fetch(ctx context.Context, goBin, cwd string, env []string, e Entry, dst string) error {
@@ -164,7 +157,23 @@ func Fetch(ctx context.Context, goBin, cwd string, env []string, e Entry, dst st
 	if err := writeMod(dst, d.GoMod); err != nil {
 		return err
 	}
+	// the module cache's copy is moved where it can be (the cache on dst's file system): each
+	// file created costs more than its bytes (a journal-less ext4 scans for a free inode)
+	if err := os.Rename(d.Dir, filepath.Join(dst, "dir")); err == nil {
+		return nil
+	}
 	return os.CopyFS(filepath.Join(dst, "dir"), os.DirFS(d.Dir))
+}
+
+// RemoveModCache removes a module cache (whose directories go made read-only).
+func RemoveModCache(dir string) error {
+	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			_ = os.Chmod(p, 0o755)
+		}
+		return nil
+	})
+	return os.RemoveAll(dir)
 }
 
 // FetchShared downloads the go.mod files of the ModOnly entries es with one go process and
