@@ -6,7 +6,7 @@ WITH_NIX := scripts/with-nix
 export GOPROXY ?= $(shell go env GOPROXY)
 export GOFLAGS :=
 
-.PHONY: demo test unit nix-examples e2e goldens matrix toolchains fuzz bench incremental drvcost scale corpus nix-2.35
+.PHONY: demo test unit nix-examples e2e goldens matrix toolchains fuzz bench fsbench incremental drvcost scale corpus nix-2.35
 
 demo:
 	$(WITH_NIX) nix-build -A examples.dep --arg useDynDrv true -o result-demo
@@ -55,6 +55,10 @@ fuzz:
 
 bench:
 	$(WITH_NIX) scripts/bench
+
+# cold go build and cold dgd on this machine's root file system and on a journaled ext4 (as root)
+fsbench:
+	$(WITH_NIX) scripts/fsbench
 
 # how planning and registering derivations grow with the number of packages
 scale:

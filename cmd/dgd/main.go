@@ -62,7 +62,8 @@ and exact command lines, and the link. It also says where planning's time went.`
 		Doc: `fetch downloads one module into dir, laid out as dgd lock hashes it; the fixed-output
 derivations of a dgd.lock run it. With -mods, it downloads the go.mod files of the modules
 the file list names (one path@version a line) with one go process into dir/N/mod: the
-lock's shared download of its "mod" lines.`,
+lock's shared download of its "mod" lines. go's module cache is made in dir/.modcache and
+removed (GOMODCACHE is not used).`,
 		Example: "dgd fetch golang.org/x/sys@v0.30.0 /tmp/x-sys\ndgd fetch -mods mods.txt /tmp/mods",
 	}, {
 		Name: "skeleton", Args: "src archive | -x archive dir", Setup: skeletonSetup,
