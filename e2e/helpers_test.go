@@ -195,12 +195,16 @@ func packageDrvs(t *testing.T, dir, extra string, ips ...string) map[string]stri
 func evalPackages(t *testing.T, dir, extra, expr string, v any) {
 	t.Helper()
 	e := fmt.Sprintf(`let packages = ((import %s { }).buildWithIFD { src = %s; pname = "%s"; dontStrip = true; %s }).passthru.packages; in %s`, repo, dir, filepath.Base(dir), extra, expr)
-	out, err := exec.Command("nix-instantiate", "--eval", "--read-write-mode", "--strict", "--json", "-E", e).CombinedOutput()
+	// the value is stdout; stderr has the log of what evaluation built (the plan, with IFD)
+	var stderr bytes.Buffer
+	cmd := exec.Command("nix-instantiate", "--eval", "--read-write-mode", "--strict", "--json", "-E", e)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("nix-instantiate: %v\n%s", err, out)
+		t.Fatalf("nix-instantiate: %v\n%s", err, stderr.String())
 	}
 	if err := json.Unmarshal(out, v); err != nil {
-		t.Fatalf("nix-instantiate printed %q: %v", out, err)
+		t.Fatalf("nix-instantiate printed %q: %v\n%s", out, err, stderr.String())
 	}
 }
 
