@@ -21,58 +21,64 @@ import (
 // in the result itself.
 func TestIncrementalEdit(t *testing.T) {
 	requireNix(t)
-	for _, tc := range []struct {
-		builder string
-		perEdit []string // the derivations of each mode that every edit builds
-	}{
-		{"buildWithIFD", []string{"packages-skeleton"}},
-		{"buildWithDynDrv", []string{"packages-skeleton", "packages.drv", "packages"}}, // the main producer makes the link's .drv
-	} {
-		t.Run(tc.builder, func(t *testing.T) {
-			dir := copyDir(t, filepath.Join(repo, "examples", "packages"))
-			if _, log, err := buildDir(t, tc.builder, dir, ""); err != nil {
-				t.Fatalf("first build: %v\n%s", err, log)
-			}
-			// a body edit never built before (the store outlives the test): same result, new
-			// code. (A new package-level declaration would change a's export data; an edit
-			// that compiles to the same code, say a constant expression, would leave even
-			// the link alone: Nix's content addressing notices.)
-			a := filepath.Join(dir, "a", "a.go")
-			src, err := os.ReadFile(a)
-			if err != nil {
-				t.Fatal(err)
-			}
-			edited := bytes.Replace(src, []byte(`return "Hello"`), fmt.Appendf(nil,
-				"x := \"Hello\"\n\tfor i := 0; i < 1; i++ {\n\t\tif len(x) > 5 {\n\t\t\tx = \"%d\"\n\t\t}\n\t}\n\treturn x", time.Now().UnixNano()), 1)
-			if bytes.Equal(edited, src) {
-				t.Fatal("the edit changed nothing: examples/packages/a/a.go was changed")
-			}
-			if err := os.WriteFile(a, edited, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			outs, log, err := buildDir(t, tc.builder, dir, "")
-			if err != nil {
-				t.Fatalf("build after the edit: %v\n%s", err, log)
-			}
-			// early cutoff: a.Greeting is not inlined, so a's export data is unchanged and its
-			// importer (the main package) is not compiled again; only the link reads a's code
-			want := append([]string{"gopkg-example.com-packages-a", "packages"}, tc.perEdit...)
-			slices.Sort(want)
-			if diff := cmp.Diff(want, built(log)); diff != "" {
-				t.Errorf("rebuilt derivations mismatch (-want +got):\n%s\nlog:\n%s", diff, log)
-			}
-			bin := filepath.Join(outs[0], "bin", "packages")
-			got, err := os.ReadFile(bin)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, goBuild(t, dir, ".", nil)) {
-				t.Errorf("after the edit, %s differs from go build -trimpath", bin)
-			}
-			if s := run(t, bin); !strings.HasPrefix(s, "Hello, DGD!") {
-				t.Errorf("printed %q", s)
-			}
-		})
+	for _, builder := range []string{"buildWithIFD", "buildWithDynDrv"} {
+		t.Run(builder, func(t *testing.T) { incrementalEdit(t, builder, "") })
+	}
+}
+
+// perEdit lists the derivations of each mode that every edit of examples/packages builds
+// beyond the package and the link
+var perEdit = map[string][]string{
+	"buildWithIFD":    {"packages-skeleton"},
+	"buildWithDynDrv": {"packages-skeleton", "packages.drv", "packages"}, // the main producer makes the link's .drv
+}
+
+// incrementalEdit is TestIncrementalEdit's check with builder, in the host's store or (root
+// not "") in the one under root, which nixArgs name to nix-build
+func incrementalEdit(t *testing.T, builder, root string, nixArgs ...string) {
+	t.Helper()
+	dir := copyDir(t, filepath.Join(repo, "examples", "packages"))
+	if _, log, err := buildDir(t, builder, dir, "", nixArgs...); err != nil {
+		t.Fatalf("first build: %v\n%s", err, log)
+	}
+	// a body edit never built before (the store outlives the test): same result, new
+	// code. (A new package-level declaration would change a's export data; an edit
+	// that compiles to the same code, say a constant expression, would leave even
+	// the link alone: Nix's content addressing notices.)
+	a := filepath.Join(dir, "a", "a.go")
+	src, err := os.ReadFile(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := bytes.Replace(src, []byte(`return "Hello"`), fmt.Appendf(nil,
+		"x := \"Hello\"\n\tfor i := 0; i < 1; i++ {\n\t\tif len(x) > 5 {\n\t\t\tx = \"%d\"\n\t\t}\n\t}\n\treturn x", time.Now().UnixNano()), 1)
+	if bytes.Equal(edited, src) {
+		t.Fatal("the edit changed nothing: examples/packages/a/a.go was changed")
+	}
+	if err := os.WriteFile(a, edited, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	outs, log, err := buildDir(t, builder, dir, "", nixArgs...)
+	if err != nil {
+		t.Fatalf("build after the edit: %v\n%s", err, log)
+	}
+	// early cutoff: a.Greeting is not inlined, so a's export data is unchanged and its
+	// importer (the main package) is not compiled again; only the link reads a's code
+	want := append([]string{"gopkg-example.com-packages-a", "packages"}, perEdit[builder]...)
+	slices.Sort(want)
+	if diff := cmp.Diff(want, built(log)); diff != "" {
+		t.Errorf("rebuilt derivations mismatch (-want +got):\n%s\nlog:\n%s", diff, log)
+	}
+	bin := filepath.Join(root, outs[0], "bin", "packages")
+	got, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, goBuild(t, dir, ".", nil)) {
+		t.Errorf("after the edit, %s differs from go build -trimpath", bin)
+	}
+	if s := run(t, bin); !strings.HasPrefix(s, "Hello, DGD!") {
+		t.Errorf("printed %q", s)
 	}
 }
 
