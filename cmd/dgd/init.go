@@ -113,8 +113,22 @@ func runInit(ctx context.Context, o initOptions) error {
 	if !o.nix && inGit(root) {
 		next = "git add " + strings.Join(written, " ") + " && " + next + " (a flake sees only the files git tracks)"
 	}
-	fmt.Fprintf(os.Stderr, "dgd init: wrote %s: %s of %s (pname %q)\nnext: %s\n", strings.Join(written, " and "), so.Builder(), strings.Join(m.Mains, " "), m.Pname(), next)
+	fmt.Fprintf(os.Stderr, "dgd init: wrote %s: %s of %s (pname %q)\nnext: %s\n%s", strings.Join(written, " and "), so.Builder(), strings.Join(m.Mains, " "), m.Pname(), next, jobsHint(ctx))
 	return nil
+}
+
+// jobsHint is a note for a Nix that builds one derivation at a time: max-jobs = 1 is Nix's own
+// default, which Nix's installer leaves as it is (NixOS sets auto), and a client's max-jobs is
+// what its daemon builds with. dgd makes a derivation per Go package, so one at a time leaves
+// the other cores idle. Empty when nix cannot say (not on PATH, nix-command off) or says
+// another value.
+func jobsHint(ctx context.Context) string {
+	out, err := exec.CommandContext(ctx, "nix", "config", "show", "max-jobs").Output()
+	if err != nil || strings.TrimSpace(string(out)) != "1" {
+		return ""
+	}
+	return "note: this Nix builds one derivation at a time (max-jobs = 1, Nix's default), and dgd builds one per Go package: " +
+		"set max-jobs = auto in nix.conf (/etc/nix/nix.conf, then restart nix-daemon), or pass --max-jobs auto\n"
 }
 
 var gotHash = regexp.MustCompile(`got:\s+(sha256-[A-Za-z0-9+/]+=*)`)
