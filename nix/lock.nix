@@ -55,8 +55,11 @@ let
     inherit (e) hash;
     args = "${if e.kind == "mod" then "-mod " else ""}${e.path}@${e.version}";
   };
+  # named to sort before every module's download ("+" is in no module path): Nix starts ready
+  # builds in the order of their names, and this one (hundreds of go.mod files, each the
+  # proxy's latency) is among the longest, which the plan waits for as for every other
   sharedDownload = download {
-    name = "gomod-mod-files";
+    name = "gomod-+mod-files";
     hash = modsHash;
     modsList = concatStringsSep "\n" (map (e: "${e.path}@${e.version}") shared);
     passAsFile = [ "modsList" ];

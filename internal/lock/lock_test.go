@@ -1,15 +1,22 @@
 package lock
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/mod/sumdb/dirhash"
 )
 
 func TestParseSelected(t *testing.T) {
@@ -156,4 +163,161 @@ func FuzzParse(f *testing.F) {
 			t.Errorf("Parse(Format(lock)) mismatch (-want +got):\n%s", d)
 		}
 	})
+}
+
+// TestFetchShared: the go.mod files of more modules than one go process is given (listShare),
+// from a module proxy on disk, land in the layout in the entries' order (N/mod is the N-th's),
+// each checked against its go.sum hash; a mismatch, or a module the proxy lacks, is an error
+// that names the module.
+func TestFetchShared(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := t.TempDir()
+	const n = 5*listShare + 3
+	var es []Entry
+	for i := range n {
+		path, version := fmt.Sprintf("example.com/m%d", i), fmt.Sprintf("v1.%d.0", i)
+		at := filepath.Join(proxy, path, "@v", version)
+		gomod := fmt.Sprintf("module %s\n\ngo 1.22\n", path)
+		if err := os.MkdirAll(filepath.Dir(at), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(at+".mod", []byte(gomod), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(at+".info", []byte(`{"Version":"`+version+`"}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		sum, err := dirhash.Hash1([]string{"go.mod"}, func(string) (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(gomod)), nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		es = append(es, Entry{Path: path, Version: version, ModSum: sum, ModOnly: true})
+	}
+	fetch := func(es []Entry) (string, error) {
+		tmp := t.TempDir()
+		t.Cleanup(func() { RemoveModCache(tmp) })
+		env := append(os.Environ(), "GOPROXY=file://"+proxy, "GOFLAGS=-mod=mod", "GOSUMDB=off", "GOTOOLCHAIN=local",
+			"GO111MODULE=on", "GOMODCACHE="+filepath.Join(tmp, "modcache"), "GOWORK=off")
+		dst := filepath.Join(tmp, "layout")
+		return dst, FetchShared(context.Background(), goBin, tmp, env, es, dst)
+	}
+	dst, err := fetch(es)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range es {
+		b, err := os.ReadFile(filepath.Join(dst, strconv.Itoa(i), "mod"))
+		if err != nil || !strings.HasPrefix(string(b), "module "+e.Path+"\n") {
+			t.Errorf("layout %d: %q (%v), want the go.mod of %s", i, b, err, e.Key())
+		}
+	}
+
+	bad := slices.Clone(es)
+	bad[2*listShare+1].ModSum = "h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+	if _, err := fetch(bad); err == nil || !strings.Contains(err.Error(), bad[2*listShare+1].Key()) {
+		t.Errorf("a go.mod that does not match go.sum: %v, want an error naming %s", err, bad[2*listShare+1].Key())
+	}
+	missing := append(slices.Clone(es), Entry{Path: "example.com/absent", Version: "v1.0.0", ModOnly: true})
+	if _, err := fetch(missing); err == nil || !strings.Contains(err.Error(), "example.com/absent@v1.0.0") {
+		t.Errorf("a module the proxy lacks: %v, want an error naming it", err)
+	}
+}
+
+// fakeProxy writes a module proxy on disk (GOPROXY=file://...) serving n modules
+// example.com/mI v1.I.0, each with one Go file, and returns its directory and the go.sum lines
+// of all of them.
+func fakeProxy(t *testing.T, n int) (string, string) {
+	t.Helper()
+	proxy := t.TempDir()
+	var gosum strings.Builder
+	for i := range n {
+		path, version := fmt.Sprintf("example.com/m%d", i), fmt.Sprintf("v1.%d.0", i)
+		at := filepath.Join(proxy, path, "@v", version)
+		gomod := fmt.Sprintf("module %s\n\ngo 1.22\n", path)
+		files := map[string]string{"go.mod": gomod, "m.go": fmt.Sprintf("package m%d\n\nconst N = %d\n", i, i)}
+		var zb bytes.Buffer
+		zw := zip.NewWriter(&zb)
+		for _, name := range slices.Sorted(maps.Keys(files)) {
+			w, err := zw.Create(path + "@" + version + "/" + name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.WriteString(w, files[name])
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(at), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for ext, b := range map[string][]byte{".mod": []byte(gomod), ".info": []byte(`{"Version":"` + version + `"}`), ".zip": zb.Bytes()} {
+			if err := os.WriteFile(at+ext, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		h, err := dirhash.HashZip(at+".zip", dirhash.Hash1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mh, err := dirhash.Hash1([]string{"go.mod"}, func(string) (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(gomod)), nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&gosum, "%s %s %s\n%s %s/go.mod %s\n", path, version, h, path, version, mh)
+	}
+	return proxy, gosum.String()
+}
+
+// TestMakeConcurrent: Make downloads the modules a few at a time, and each module's hash is
+// that of its download alone; a module the proxy cannot serve fails the lock, named.
+func TestMakeConcurrent(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 2*fetchProcs + 3
+	proxy, gosum := fakeProxy(t, n)
+	dir := t.TempDir()
+	var gomod strings.Builder
+	gomod.WriteString("module example.com/main\n\ngo 1.22\n\nrequire (\n")
+	for i := range n {
+		fmt.Fprintf(&gomod, "\texample.com/m%d v1.%d.0\n", i, i)
+	}
+	gomod.WriteString(")\n")
+	for name, b := range map[string]string{"go.mod": gomod.String(), "go.sum": gosum} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(b), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := append(os.Environ(), "GOPROXY=file://"+proxy, "GOFLAGS=", "GOSUMDB=off", "GOWORK=off")
+	var log bytes.Buffer
+	f, err := Make(context.Background(), goBin, dir, env, &log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Entries) != n || strings.Count(log.String(), "dgd lock: example.com/m") != n {
+		t.Fatalf("Make: %d entries, log:\n%s\nwant %d modules, each named", len(f.Entries), log.String(), n)
+	}
+	tmp := t.TempDir()
+	t.Cleanup(func() { RemoveModCache(tmp) })
+	alone := append(env, "GOMODCACHE="+filepath.Join(tmp, "modcache"), "GOTOOLCHAIN=local", "GO111MODULE=on", "GOFLAGS=-mod=mod")
+	for i, e := range f.Entries {
+		layout := filepath.Join(tmp, strconv.Itoa(i))
+		if err := Fetch(context.Background(), goBin, tmp, alone, e, layout); err != nil {
+			t.Fatal(err)
+		}
+		if h, err := NarHash(layout); err != nil || h != e.Hash {
+			t.Errorf("%s: Make's hash %s, its download alone %s (%v)", e.Key(), e.Hash, h, err)
+		}
+	}
+
+	if err := os.Remove(filepath.Join(proxy, "example.com/m7/@v/v1.7.0.zip")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Make(context.Background(), goBin, dir, env, io.Discard); err == nil || !strings.Contains(err.Error(), "example.com/m7@v1.7.0") {
+		t.Errorf("Make with a module the proxy lacks: %v, want an error naming example.com/m7@v1.7.0", err)
+	}
 }
