@@ -174,27 +174,14 @@ func TestFetchShared(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxy := t.TempDir()
 	const n = 5*listShare + 3
-	var es []Entry
-	for i := range n {
-		path, version := fmt.Sprintf("example.com/m%d", i), fmt.Sprintf("v1.%d.0", i)
-		at := filepath.Join(proxy, path, "@v", version)
-		gomod := fmt.Sprintf("module %s\n\ngo 1.22\n", path)
-		if err := os.MkdirAll(filepath.Dir(at), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(at+".mod", []byte(gomod), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(at+".info", []byte(`{"Version":"`+version+`"}`), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		sum, err := dirhash.Hash1([]string{"go.mod"}, func(string) (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(gomod)), nil })
-		if err != nil {
-			t.Fatal(err)
-		}
-		es = append(es, Entry{Path: path, Version: version, ModSum: sum, ModOnly: true})
+	proxy, gosum := fakeProxy(t, n)
+	es, err := Needed([]byte(gosum))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range es {
+		es[i].ModOnly, es[i].Sum = true, ""
 	}
 	fetch := func(es []Entry) (string, error) {
 		tmp := t.TempDir()
