@@ -68,9 +68,9 @@ func Make(ctx context.Context, goBin, dir string, env []string, log io.Writer) (
 	}
 	env = append(env, "GOFLAGS=-mod=mod")
 	f.Entries = need
-	// the modules download fetchProcs at a time (a download mostly waits for the proxy), each
-	// named as it starts, in the lock's order; the first to fail stops the others, and its
-	// error is the one told
+	// fetchProcs modules download at once (a download mostly waits for the proxy), each named
+	// as it starts, in the lock's order; the first to fail stops the others, and its error is
+	// the one told
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	slots := make(chan struct{}, fetchProcs)
