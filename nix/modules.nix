@@ -24,7 +24,7 @@ tc.run {
     ${lib.downloadPrelude}cd ${modSrc}
     echo "dgd: downloading the modules of ${name}; the hash of the result is vendorHash: if Nix reports a mismatch, set vendorHash to the hash it got (go.mod or go.sum changed)" >&2
     # go downloads GOMAXPROCS modules at a time, and a download waits for the proxy more than
-    # it computes (golangci-lint's: 38.4 s with 2, 17.3 s with 32, on 2 cores here)
+    # it computes (golangci-lint's: 38.6 s with 2, 17.1 s with 32, on 2 cores here)
     if ! GOMAXPROCS=32 ${tc.dgdGo}/bin/go mod download 2> $TMPDIR/err; then
       cat $TMPDIR/err >&2
       # go does not always name the module (a damaged zip): its -json output does

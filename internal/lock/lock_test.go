@@ -232,7 +232,9 @@ func fakeProxy(t *testing.T, n int) (string, string) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			io.WriteString(w, files[name])
+			if _, err := io.WriteString(w, files[name]); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if err := zw.Close(); err != nil {
 			t.Fatal(err)
@@ -268,10 +270,14 @@ func TestMakeConcurrent(t *testing.T) {
 	const n = 2*fetchProcs + 3
 	proxy, gosum := fakeProxy(t, n)
 	dir := t.TempDir()
+	served, err := Needed([]byte(gosum))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var gomod strings.Builder
 	gomod.WriteString("module example.com/main\n\ngo 1.22\n\nrequire (\n")
-	for i := range n {
-		fmt.Fprintf(&gomod, "\texample.com/m%d v1.%d.0\n", i, i)
+	for _, e := range served {
+		fmt.Fprintf(&gomod, "\t%s %s\n", e.Path, e.Version)
 	}
 	gomod.WriteString(")\n")
 	for name, b := range map[string]string{"go.mod": gomod.String(), "go.sum": gosum} {
