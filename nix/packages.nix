@@ -56,6 +56,27 @@ let
       else elem rel p.Source.Files;
   };
 
+  # A main-module package of Go files only (no cgo, no other or embedded files: what the compiler
+  # reads, where a NUL byte is an error) carries its files in its derivation, one attribute each
+  # (passAsFile), instead of a store path of its own: a dynamic-derivation producer pays Nix
+  # about 10 ms for every path it adds to the store (the sandbox's bind mount, session 17), and an
+  # edit re-adds every main-module package's. The step writes them to $s, which stands where the
+  # plan says @@src@@: the planner writes that placeholder only inside single quotes (replay.Quote;
+  # TestSourceQuoted), where '"$s"' closes the quotes around the variable.
+  inlined = p: p.Source.Kind == "main" && !(p.CC or false)
+    && builtins.all (f: builtins.match "[^/]*[.]go" f != null) p.Source.Files;
+  inline = p:
+    let
+      base = if p.Source.Dir == "." then "${src}" else "${src}/${p.Source.Dir}";
+      files = builtins.genList (i: { attr = "gosrc${toString i}"; file = builtins.elemAt p.Source.Files i; })
+        (builtins.length p.Source.Files);
+    in {
+      script = "s=$TMPDIR/gosrc\nmkdir \"$s\"\n"
+        + concatStringsSep "" (map (f: "mv \"\$${f.attr}Path\" \"$s\"/${shellQuote f.file}\n") files);
+      attrs = listToAttrs (map (f: { name = f.attr; value = builtins.readFile "${base}/${f.file}"; }) files)
+        // { passAsFile = map (f: f.attr) files; };
+    };
+
   sourceOf = p:
     if p.Source.Kind == "main" then mainSource p
     else if p.Source.Kind == "module" then
@@ -91,12 +112,15 @@ let
       (builtins.split "@@(goroot|gotool|src|(dep|link):([^@]*)|x:([0-9]+))@@" st.Script));
 
   # a step of the plan as a derivation; post: shell run after it, with its tools on PATH
-  step = { drvName, st, source ? null, extra ? { }, post ? { script = ""; extraPath = [ ]; } }:
+  # inline: the package's files carried in the derivation (inline, above), or null
+  step = { drvName, st, source ? null, inline ? null, extra ? { }, post ? { script = ""; extraPath = [ ]; } }:
     tc.run ({
       name = drvName;
-      script = preamble + stepScript { inherit st source; } + post.script;
+      script = preamble + (if inline == null then stepScript { inherit st source; }
+        else inline.script + stepScript { inherit st; source = "'\"$s\"'"; }) + post.script;
       extraPath = (if st.CC or false then [ tc.cc ] else [ ]) ++ post.extraPath;
-    } // extra // (if st.CC or false && ccInputs != [ ] then { inherit ccInputs; } else { }));
+    } // extra // (if inline == null then { } else inline.attrs)
+      // (if st.CC or false && ccInputs != [ ] then { inherit ccInputs; } else { }));
 
   # Early cutoff: a package's derivation is content-addressed, with its export data and its
   # code in two outputs; importers read only the export data, so when an edit leaves it
@@ -108,6 +132,7 @@ let
     name = p.ImportPath;
     value = if layerOf ? ${p.ImportPath} then layers.${layerOf.${p.ImportPath}}
       else if registered.packages ? ${p.ImportPath} then made registered.packages.${p.ImportPath}
+      else if inlined p then step { drvName = "gopkg-" + storeName p.ImportPath; st = p; inline = inline p; extra = packageOutputs; }
       else step { drvName = "gopkg-" + storeName p.ImportPath; st = p; source = sourceOf p; extra = packageOutputs; };
   }) plan.Packages);
 

@@ -10,6 +10,7 @@ import (
 	"github.com/dgd-build/dgd/internal/goldens"
 	. "github.com/dgd-build/dgd/internal/plan"
 	"github.com/google/go-cmp/cmp"
+	"mvdan.cc/sh/v3/syntax"
 )
 
 const recordedGo = "go1.26.8"
@@ -163,4 +164,53 @@ func TestCgoFlagsRestored(t *testing.T) {
 		return
 	}
 	t.Fatal("no package example.com/cgo")
+}
+
+// TestSourceQuoted: @@src@@ stands only inside plain single quotes in every script of every
+// recorded example and Go version, where the Nix side may put a shell expansion in its place
+// ('"$s"', nix/packages.nix's inline: a main-module package whose files its derivation carries).
+func TestSourceQuoted(t *testing.T) {
+	vs, err := goldens.Versions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vs {
+		for _, ex := range goldens.Examples {
+			r, err := goldens.Load(v, ex)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := goldencheck.Derive(r); err != nil {
+				t.Fatalf("%s %s: %v", v, ex, err)
+			}
+			p := new(Plan)
+			if err := json.Unmarshal(r.Files[goldens.Plan], p); err != nil {
+				t.Fatal(err)
+			}
+			main := 0
+			for _, pk := range p.Packages {
+				if pk.Source.Kind != "main" {
+					continue
+				}
+				main++
+				f, err := syntax.NewParser().Parse(strings.NewReader(pk.Script), pk.ImportPath)
+				if err != nil {
+					t.Fatalf("%s %s: %v", v, ex, err)
+				}
+				quoted := 0
+				syntax.Walk(f, func(n syntax.Node) bool {
+					if q, ok := n.(*syntax.SglQuoted); ok && !q.Dollar {
+						quoted += strings.Count(q.Value, "@@src@@")
+					}
+					return true
+				})
+				if all := strings.Count(pk.Script, "@@src@@"); all == 0 || quoted != all {
+					t.Errorf("%s %s: %s: @@src@@ %d times, %d of them in single quotes:\n%s", v, ex, pk.ImportPath, all, quoted, pk.Script)
+				}
+			}
+			if main == 0 {
+				t.Errorf("%s %s: no main-module package", v, ex)
+			}
+		}
+	}
 }
