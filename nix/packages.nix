@@ -62,16 +62,18 @@ let
   # about 10 ms for every path it adds to the store (the sandbox's bind mount, session 17), and an
   # edit re-adds every main-module package's. The step writes them to $s, which stands where the
   # plan says @@src@@: the planner writes that placeholder only inside single quotes (replay.Quote;
-  # TestSourceQuoted), where '"$s"' closes the quotes around the variable.
+  # TestSourceQuoted), where '"$s"' closes the quotes around the variable. $s is the package's
+  # directory in the source tree under $TMPDIR/src, which the compiler's errors name.
   inlined = p: p.Source.Kind == "main" && !(p.CC or false)
-    && builtins.all (f: builtins.match "[^/]*[.]go" f != null) p.Source.Files;
+    && builtins.all (f: builtins.match "[^/]*[.]go" f != null) p.Source.Files
+    && builtins.length (builtins.split "'-embedcfg'" p.Script) == 1;
   inline = p:
     let
       base = if p.Source.Dir == "." then "${src}" else "${src}/${p.Source.Dir}";
       files = builtins.genList (i: { attr = "gosrc${toString i}"; file = builtins.elemAt p.Source.Files i; })
         (builtins.length p.Source.Files);
     in {
-      script = "s=$TMPDIR/gosrc\nmkdir \"$s\"\n"
+      script = "s=$TMPDIR/${shellQuote (if p.Source.Dir == "." then "src" else "src/${p.Source.Dir}")}\nmkdir -p \"$s\"\n"
         + concatStringsSep "" (map (f: "mv \"\$${f.attr}Path\" \"$s\"/${shellQuote f.file}\n") files);
       attrs = listToAttrs (map (f: { name = f.attr; value = builtins.readFile "${base}/${f.file}"; }) files)
         // { passAsFile = map (f: f.attr) files; };
