@@ -34,11 +34,14 @@ let
 
   modules = builtins.mapAttrs moduleSource (plan.Modules or { });
 
+  # src's directory dir (relative to src)
+  srcDir = dir: if dir == "." then src else "${src}/${dir}";
+
   # the files of src's directory dir (relative to src) for which keep (path relative to dir,
   # type) holds
   dirSource = { dir, name, keep }:
     let
-      base = if dir == "." then src else "${src}/${dir}";
+      base = srcDir dir;
       baseLen = stringLength (toString base) + 1;
     in builtins.path {
       path = base;
@@ -69,7 +72,7 @@ let
     && builtins.length (builtins.split "'-embedcfg'" p.Script) == 1;
   inline = p:
     let
-      base = if p.Source.Dir == "." then "${src}" else "${src}/${p.Source.Dir}";
+      base = srcDir p.Source.Dir;
       files = builtins.genList (i: { attr = "gosrc${toString i}"; file = builtins.elemAt p.Source.Files i; })
         (builtins.length p.Source.Files);
     in {
@@ -80,7 +83,8 @@ let
     };
 
   sourceOf = p:
-    if p.Source.Kind == "main" then mainSource p
+    if inlined p then inline p
+    else if p.Source.Kind == "main" then mainSource p
     else if p.Source.Kind == "module" then
       (if p.Source.Dir == "." then modules.${p.Source.Module} else "${modules.${p.Source.Module}}/${p.Source.Dir}")
     else null;
@@ -113,15 +117,17 @@ let
     in concatStringsSep "" (map (x: if builtins.isString x then x else value x)
       (builtins.split "@@(goroot|gotool|src|(dep|link):([^@]*)|x:([0-9]+))@@" st.Script));
 
-  # a step of the plan as a derivation; post: shell run after it, with its tools on PATH
-  # inline: the package's files carried in the derivation (inline, above), or null
-  step = { drvName, st, source ? null, inline ? null, extra ? { }, post ? { script = ""; extraPath = [ ]; } }:
+  # a step of the plan as a derivation; source: a store path (sourceOf), or a main-module
+  # package's files carried in the derivation (inline, above); post: shell run after it, with
+  # its tools on PATH
+  step = { drvName, st, source ? null, extra ? { }, post ? { script = ""; extraPath = [ ]; } }:
+    let carried = builtins.isAttrs source; in
     tc.run ({
       name = drvName;
-      script = preamble + (if inline == null then stepScript { inherit st source; }
-        else inline.script + stepScript { inherit st; source = "'\"$s\"'"; }) + post.script;
+      script = preamble + (if carried then source.script else "")
+        + stepScript { inherit st; source = if carried then "'\"$s\"'" else source; } + post.script;
       extraPath = (if st.CC or false then [ tc.cc ] else [ ]) ++ post.extraPath;
-    } // extra // (if inline == null then { } else inline.attrs)
+    } // extra // (if carried then source.attrs else { })
       // (if st.CC or false && ccInputs != [ ] then { inherit ccInputs; } else { }));
 
   # Early cutoff: a package's derivation is content-addressed, with its export data and its
@@ -134,7 +140,6 @@ let
     name = p.ImportPath;
     value = if layerOf ? ${p.ImportPath} then layers.${layerOf.${p.ImportPath}}
       else if registered.packages ? ${p.ImportPath} then made registered.packages.${p.ImportPath}
-      else if inlined p then step { drvName = "gopkg-" + storeName p.ImportPath; st = p; inline = inline p; extra = packageOutputs; }
       else step { drvName = "gopkg-" + storeName p.ImportPath; st = p; source = sourceOf p; extra = packageOutputs; };
   }) plan.Packages);
 

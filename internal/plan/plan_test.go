@@ -16,14 +16,17 @@ import (
 const recordedGo = "go1.26.8"
 
 // makeRecorded plans a recorded example as if on the recording machine.
-func makeRecorded(t *testing.T, example string) *Plan {
+func makeRecorded(t *testing.T, example string) *Plan { return planRecorded(t, recordedGo, example) }
+
+// planRecorded plans the recording of example made with goVersion.
+func planRecorded(t *testing.T, goVersion, example string) *Plan {
 	t.Helper()
-	r, err := goldens.Load(recordedGo, example)
+	r, err := goldens.Load(goVersion, example)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := goldencheck.Derive(r); err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s %s: %v", goVersion, example, err)
 	}
 	p := new(Plan)
 	if err := json.Unmarshal(r.Files[goldens.Plan], p); err != nil {
@@ -176,17 +179,7 @@ func TestSourceQuoted(t *testing.T) {
 	}
 	for _, v := range vs {
 		for _, ex := range goldens.Examples {
-			r, err := goldens.Load(v, ex)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := goldencheck.Derive(r); err != nil {
-				t.Fatalf("%s %s: %v", v, ex, err)
-			}
-			p := new(Plan)
-			if err := json.Unmarshal(r.Files[goldens.Plan], p); err != nil {
-				t.Fatal(err)
-			}
+			p := planRecorded(t, v, ex)
 			main := 0
 			for _, pk := range p.Packages {
 				if pk.Source.Kind != "main" {
