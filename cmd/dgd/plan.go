@@ -108,9 +108,9 @@ func runPlan(ctx context.Context, o planOptions) error {
 // report says on w what the plan holds, where planning's time went and its peak memory.
 func report(w io.Writer, p *plan.Plan, tm *planner.Timings, total time.Duration) {
 	s := func(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
-	tools := tm.Env + tm.List + tm.PkgConfig + tm.BuildN + tm.TestN + tm.CC
-	fmt.Fprintf(w, "dgd plan: %d packages, %d links, %d tests in %s: go env %s, go list %s, pkg-config %s, go build -n %s, go test -n %s, cc probes %s, the rest (parse, plan, write) %s",
-		len(p.Packages), len(p.Links), len(p.Tests), s(total), s(tm.Env), s(tm.List), s(tm.PkgConfig), s(tm.BuildN), s(tm.TestN), s(tm.CC), s(total-tools))
+	tools := tm.Env + tm.List + tm.PkgConfig + tm.AtOnce
+	fmt.Fprintf(w, "dgd plan: %d packages, %d links, %d tests in %s: go env %s, go list %s, pkg-config %s, then at once (%s) go build -n %s, go test -n %s and cc probes %s; the rest (parse, plan, write) %s",
+		len(p.Packages), len(p.Links), len(p.Tests), s(total), s(tm.Env), s(tm.List), s(tm.PkgConfig), s(tm.AtOnce), s(tm.BuildN), s(tm.TestN), s(tm.CC), s(total-tools))
 	var self, children syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &self) == nil && syscall.Getrusage(syscall.RUSAGE_CHILDREN, &children) == nil {
 		unit := int64(1 << 10) // Maxrss is in KiB on Linux, in bytes on Darwin
