@@ -223,7 +223,7 @@ let
       # the layers are on the critical path
       name = "go-std-" + storeName name;
       extraPath = if cc then [ tc.cc ] else [ ];
-      # each package's step as a shell function, run by its own sh -e
+      # each package's step as a shell function, which the scheduler runs in a subshell with -e
       steps = preamble + concatStringsSep "" (map (m: ''
         ${fn m}() {
         w=$TMPDIR/${storeName m}; out=${builtins.placeholder "out"}/${storeName m}; link=${builtins.placeholder "link"}/${storeName m}
