@@ -79,7 +79,7 @@ let
       lockPath = if lockFile != null then lockFile
         else if !(given ? vendorHash) && builtins.pathExists "${srcPath}/dgd.lock" then "${srcPath}/dgd.lock" else null;
       lock = if lockPath == null then null
-        else import ./lock.nix { inherit tc name; src = srcPath; lockFile = lockPath; };
+        else import ./lock.nix { inherit tc name dgd; src = srcPath; lockFile = lockPath; };
       modulesFile = if lock == null then "" else lock.modulesFile;
       # the build machine's GOOS/GOARCH, from the Nix system
       host = let parts = builtins.match "([^-]*)-(.*)" tc.system; in {

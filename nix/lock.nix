@@ -2,7 +2,9 @@
 # `dgd lock`), so changing one dependency downloads only that one, and one for the go.mod files
 # of the modules go only reads the go.mod of (the lock's "mod" lines, hashed by its "mods"
 # line). A lock that is out of date with go.mod or go.sum is refused during evaluation.
-{ tc, src, lockFile, name }:
+{ tc, src, lockFile, name
+, dgd # dgd.nix's: the download's layout is dgd's (`dgd fetch`), the one `dgd lock` hashes
+}:
 let
   inherit (builtins) filter isString split readFile match elemAt head listToAttrs map
     concatStringsSep pathExists hashFile length genList;
@@ -35,8 +37,6 @@ let
     if m != null then m.mods
     else throw "dgd: ${toString lockFile} has \"mod\" lines without a hash but no mods line: regenerate it with `dgd lock`";
   inherit (import ./lib.nix) storeName proxyEnvVars downloadPrelude;
-  # the download's layout is dgd's (`dgd fetch`), the one `dgd lock` hashes
-  dgd = import ./dgd.nix { inherit tc; };
 
   download = { name, hash, args, ... }@attrs: tc.run ((removeAttrs attrs [ "hash" "args" ]) // {
     inherit name;
