@@ -37,6 +37,10 @@ func TestBadInput(t *testing.T) {
 			[]string{"hash mismatch in fixed-output derivation", "got:    sha256-"}},
 		{"unknown argument", map[string]string{"go.mod": goMod, "main.go": "package main\nfunc main() {}\n"}, `vendorSha256 = "";`,
 			[]string{"unknown argument(s) vendorSha256"}},
+		// a step that fails inside a standard-library layer fails the layer, naming the
+		// compiler's complaint, once its running steps are done (nix/layer-scheduler.sh)
+		{"failing step in a layer", map[string]string{"go.mod": goMod, "main.go": "package main\nfunc main() {}\n"}, `GOFLAGS = "-gcflags=runtime=-dgd-no-such-flag";`,
+			[]string{"flag provided but not defined: -dgd-no-such-flag", "go-std-runtime.drv"}},
 		{"bad argument type", map[string]string{"go.mod": goMod, "main.go": "package main\nfunc main() {}\n"}, `env = [ "CGO_ENABLED=0" ];`,
 			[]string{"argument `env` must be an attribute set, got list"}},
 	} {
