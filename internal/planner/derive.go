@@ -96,7 +96,7 @@ func (ge GoEnv) check(dir string) (string, error) {
 }
 
 // pkgConfig is the pkg-config command cmd/go runs.
-func (ge GoEnv) pkgConfig() string { return cmp.Or(firstWord(ge["PKG_CONFIG"]), "pkg-config") }
+func (ge GoEnv) pkgConfig() string { return cmp.Or(firstWord(ge[pkgConfigVar]), "pkg-config") }
 
 // roots decodes go list's packages and chooses the main and the tested ones (roots).
 func (r *Recorded) roots(modRoot string) (pkgs []*adapter.Package, mains, tested []string, err error) {

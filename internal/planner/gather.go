@@ -94,6 +94,7 @@ type GoEnv map[string]string
 // plan of 2.6 s here), where every other variable costs nothing.
 var envVars = append([]string{"GOROOT", "GOMODCACHE", "GOVERSION", "CC", "CXX", "CGO_ENABLED", "GOMOD", "GOWORK"}, toolEnv...)
 
+// pkgConfigVar is the variable of go env that names the pkg-config command cmd/go runs.
 const pkgConfigVar = "PKG_CONFIG"
 
 // toolEnv are the variables of go env that cmd/go sets for the tools it runs (it sets all of
