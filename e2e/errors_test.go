@@ -41,6 +41,10 @@ func TestBadInput(t *testing.T) {
 		// compiler's complaint, once its running steps are done (nix/layer-scheduler.sh)
 		{"failing step in a layer", map[string]string{"go.mod": goMod, "main.go": "package main\nfunc main() {}\n"}, `GOFLAGS = "-gcflags=runtime=-dgd-no-such-flag";`,
 			[]string{"flag provided but not defined: -dgd-no-such-flag", "go-std-runtime.drv"}},
+		// go's own complaint, from the standard library's plan (planned apart from the
+		// program's, with its flags) or the program's, whichever Nix reports
+		{"unknown flag in GOFLAGS", map[string]string{"go.mod": goMod, "main.go": "package main\nfunc main() {}\n"}, `GOFLAGS = "-dgd-no-such-flag=1";`,
+			[]string{"flag provided but not defined: -dgd-no-such-flag"}},
 		{"bad argument type", map[string]string{"go.mod": goMod, "main.go": "package main\nfunc main() {}\n"}, `env = [ "CGO_ENABLED=0" ];`,
 			[]string{"argument `env` must be an attribute set, got list"}},
 	} {

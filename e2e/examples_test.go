@@ -116,3 +116,35 @@ func TestExamplesIdenticalToGoBuild(t *testing.T) {
 		})
 	}
 }
+
+// TestEarlyLayer checks that the standard library's runtime layer, which dgd plans apart from
+// the program (from a main package that imports nothing, with the same Go, flags and
+// environment) so that Nix builds it while the modules download and the program is planned,
+// is the very derivation the program's own plan makes, for every example: otherwise it would
+// be built for nothing. The one example with a profile (pgo), whose standard library is its
+// own, has none.
+func TestEarlyLayer(t *testing.T) {
+	requireNix(t)
+	out, log := commandOutput(t, repo, "nix-instantiate", "--eval", "--read-write-mode", "--strict", "--json", "--arg", "useDynDrv", "false", "-E", `
+	  { useDynDrv }: builtins.mapAttrs (n: e: let p = e.passthru; in
+	    if p.earlyLayer == null then null else [ p.earlyLayer.drvPath p.packages.runtime.drvPath ])
+	    (import ./. { inherit useDynDrv; }).examples`)
+	var got map[string]*[2]string
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v: %s\n%s", err, out, log)
+	}
+	for name, drvs := range got {
+		switch {
+		case name == "pgo" && drvs != nil:
+			t.Errorf("pgo: an early runtime layer %s, where the standard library is built with the program's profile", drvs[0])
+		case name == "pgo":
+		case drvs == nil:
+			t.Errorf("%s: no early runtime layer", name)
+		case drvs[0] != drvs[1]:
+			t.Errorf("%s: the early runtime layer is %s, the plan's %s", name, drvs[0], drvs[1])
+		}
+	}
+	if len(got) < 10 {
+		t.Errorf("%d examples: %v", len(got), got)
+	}
+}

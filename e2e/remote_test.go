@@ -23,7 +23,7 @@ func TestRemoteBuilders(t *testing.T) {
 		local            []string // the derivations built locally
 	}{
 		{"buildWithIFD", "0", nil},
-		{"buildWithDynDrv", "1", []string{"dep-shared.json", "dep.drv"}}, // the producers
+		{"buildWithDynDrv", "1", []string{"dep-shared.json", "dep.drv", "go-std-runtime.drv"}}, // the producers
 	} {
 		t.Run(tc.builder, func(t *testing.T) {
 			local.opts = []string{"--option", "builders", builders, "--option", "max-jobs", tc.maxJobs}

@@ -136,7 +136,54 @@ let
         inherit modulesFile ccInputs;
         passAsFile = [ "modulesFile" ];
       });
-    in { inherit tc name planDrv dgd;
+      # The standard library's first layer, runtime's (every Go program's), planned apart from
+      # the program: `dgd plan` of a main package that imports nothing, with the same Go, flags
+      # and environment, needs neither the program's modules nor its sources, so Nix builds the
+      # layer while the modules download and the program is planned (the modes start it: ifd.nix,
+      # dyndrv.nix). It is the very derivation the program's plan makes (same commands, same
+      # layer): checked for the examples by e2e's TestEarlyLayer. Not where the standard library
+      # is the program's own: a profile (-pgo=FILE, or a default.pgo where a main package may
+      # be: the named packages' directories, or the root and cmd/*'s, looked for where
+      # evaluation reads src anyway: a local path, or for a dgd.lock; so buildWithDynDrv with a
+      # vendorHash still reads no derivation's output), or -overlay. A flag
+      # about the main module's go.mod (-mod, -modfile) is left out.
+      flagIs = re: builtins.any (f: builtins.match re f != null) goflags;
+      mainDirs = if subs != null && builtins.all (s: builtins.match ".*[.][.][.].*" s == null) subs then subs
+        else [ "." ] ++ (let cmd = "${srcPath}/cmd"; in if builtins.pathExists cmd
+          then map (d: "cmd/${d}") (attrNames (builtins.readDir cmd)) else [ ]);
+      readable = !builtins.hasContext (toString srcPath) || !(given ? vendorHash);
+      profiled = !flagIs "-pgo=off" && (flagIs "-pgo=.*" && !flagIs "-pgo=auto"
+        || readable && builtins.any (d: builtins.pathExists "${srcPath}/${d}/default.pgo") mainDirs);
+      earlyOk = stdLayers && !profiled && !flagIs "-overlay=.*";
+      stdPlanDrv = if !earlyOk then null else tc.run (contentAddressed // {
+        name = "go-std+plan.json";
+        script = ''
+          export HOME=$TMPDIR GOCACHE=$TMPDIR/gocache GOPATH=$TMPDIR/gopath GOTOOLCHAIN=local GOPROXY=off GOSUMDB=off GOWORK=off
+          export GOMODCACHE=$TMPDIR/no-modules
+          mkdir $TMPDIR/std
+          printf 'module dgd.invalid/std\n' > $TMPDIR/std/go.mod
+          printf 'package main\n\nfunc main() {}\n' > $TMPDIR/std/main.go
+          ${concatStringsSep "\n" (map (e: "export ${shellQuote e}") stdEnv)}
+          ${dgd}/bin/dgd plan -C $TMPDIR/std -gopkg ${tc.go} -go ${tc.go}/bin/go -o $out \
+            ${concatStringsSep " " (map (f: "-goflag=" + shellQuote f) (builtins.filter (f: builtins.match "-(mod|modfile)=.*" f == null) goflags))} ./ || {
+            echo "dgd: planning the standard library's runtime layer (a main package that imports nothing, with ${name}'s Go, flags and environment) failed: see above" >&2
+            exit 1
+          }
+        '';
+        extraPath = if cgoOff then [ ] else [ tc.cc ];
+      });
+      # the environment but what cgo's C compiler reads
+      stdEnv = builtins.filter (e: builtins.match "(CGO_(CFLAGS|CPPFLAGS|CXXFLAGS|FFLAGS|LDFLAGS)|PKG_CONFIG.*)=.*" e == null) envList;
+    in { inherit tc name planDrv dgd stdPlanDrv;
+      # packages.nix's arguments for the standard library's plan (stdPlanDrv): none of the
+      # program's, so that the layer's derivation is the same in every program
+      stdArgs = {
+        toolchain = tc.data;
+        name = "go-std";
+        modcache = null; lockModules = null; src = null; testTree = null; testDir = ""; ccInputs = [ ];
+        stdLayers = true;
+        contentAddressed = earlyCutoff;
+      };
       # packages.nix's arguments but the plan: the same in both modes
       packagesArgs = {
         toolchain = tc.data;
@@ -202,7 +249,7 @@ let
           cp -R ${bins}/bin/. $out/bin/
           chmod -R u+w $out/bin
         '' + install.script;
-      });
+      } // (if bins.early == null then { } else { inherit (bins) early; }));
     in
       result // {
         inherit (args) meta;
@@ -210,7 +257,7 @@ let
         passthru = args.passthru // {
           unstripped = if bins.drv != null then bins.drv else bins.outPath;
           inherit cache;
-          inherit (bins.passthru) packages links tests planDrv;
+          inherit (bins.passthru) packages links tests planDrv earlyLayer;
         };
       } // args.passthru;
 
@@ -222,9 +269,12 @@ in
 #   drv        the derivation of outPath where evaluation has it, else null
 #   result     the result where the mode makes it itself (p.install's script run where bin/ is
 #              filled), else null: build.nix then makes it from outPath
+#   early      what build.nix's result depends on only so that Nix starts it at once (the
+#              standard library's runtime layer, p.stdPlanDrv's), else null
 #   cacheRefs  the store paths a rebuild reuses, which the result's cache keeps alive
-#   passthru   { packages, links, tests, planDrv }: the per-package derivations, links, tests
-#              and the plan's derivation where evaluation has them (else { }, [ ], { }, null)
+#   passthru   { packages, links, tests, planDrv, earlyLayer }: the per-package derivations,
+#              links, tests, the plan's derivation and the early runtime layer's where
+#              evaluation has them (else { }, [ ], { }, null, null)
 # A third way of registering the per-package derivations is one more file of this shape.
 {
   buildWithIFD = build "buildWithIFD" (import ./ifd.nix);

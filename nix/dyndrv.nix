@@ -18,6 +18,13 @@ let
       plan = builtins.fromJSON (builtins.unsafeDiscardStringContext (builtins.readFile (builtins.getEnv "PLAN")));
     } // ${extra})
   '';
+  # a producer's script that registers the derivation its expression evaluates to and outputs
+  # that .drv
+  registerOne = what: ''
+    register nix-instantiate "$exprPath" > $TMPDIR/drv
+    cp $(cat $TMPDIR/drv) $out
+    n="${what}"
+  '';
   # A producer: a text-hashed, content-addressed derivation that runs `register` (which
   # writes the output) with recursive-nix.
   producer = name: attrs: derivation ({
@@ -65,24 +72,33 @@ let
   mainProducer = name: attr: producer name {
     expr = "(${packagesOf p.packagesArgs "{ registered = builtins.fromJSON (builtins.unsafeDiscardStringContext (builtins.readFile (builtins.getEnv \"SHARED\"))); }"}).${attr}";
     SHARED = shared;
-    script = ''
-      register nix-instantiate "$exprPath" > $TMPDIR/drv
-      cp $(cat $TMPDIR/drv) $out
-      n="the main module's derivations (and the links and tests)"
-    '';
+    script = registerOne "the main module's derivations (and the links and tests)";
   };
   # the programs
   main = mainProducer "${p.name}.drv" "bins";
   # the file that names every package's outputs (packages.nix's cache), for the result's cache
   # only: a producer of its own, so that a build of the result alone does not build it
   refs = mainProducer "${p.name}-refs.drv" "cache";
+  # The standard library's runtime layer from its own plan (build.nix's stdPlanDrv): the
+  # result depends on it (early, in build.nix) so that Nix builds it while the modules download
+  # and the program is planned; the shared producer registers the same derivation again. Its
+  # inputs are none of the program's, so an edit does not run it. Named as the layer, so that
+  # its output is the very .drv the shared producer registers (a .drv's outputs are named after
+  # its file: another name would give the same realisation a second path, which Nix refuses).
+  early = if p.stdPlanDrv == null then null else producer "go-std-runtime.drv" {
+    expr = "(${packagesOf p.stdArgs "{ }"}).shared.layers.runtime";
+    PLAN = p.stdPlanDrv;
+    script = registerOne "the standard library's runtime layer";
+  };
 in
 {
   outPath = builtins.outputOf main.outPath "out";
   drv = null;
   result = null;
+  early = if early == null then null else builtins.outputOf early.outPath "out";
   # the producers' outputs (the .drv files) and the list of every package output
-  cacheRefs = [ "${shared}" "${main}" "${refs}" (builtins.outputOf refs.outPath "out") "${tc.innerNix}" ];
+  cacheRefs = [ "${shared}" "${main}" "${refs}" (builtins.outputOf refs.outPath "out") "${tc.innerNix}" ]
+    ++ (if early == null then [ ] else [ "${early}" ]);
   # the per-package derivations exist only inside the producers
-  passthru = { packages = { }; links = [ ]; tests = { }; inherit (p) planDrv; };
+  passthru = { packages = { }; links = [ ]; tests = { }; earlyLayer = null; inherit (p) planDrv; };
 }

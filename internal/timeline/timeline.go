@@ -28,6 +28,8 @@ type Build struct {
 func (b Build) Kind() string {
 	n := b.Name
 	switch {
+	case strings.HasSuffix(n, "plan.json") || strings.HasSuffix(n, ".drv"): // .drv: dyn-drv producer (go-std-runtime.drv too); go-std+plan.json
+		return "plan"
 	case strings.HasPrefix(n, "go-std-"):
 		return "std layer"
 	case strings.HasPrefix(n, "gopkg-"):
@@ -46,8 +48,6 @@ func (b Build) Kind() string {
 		return "test link"
 	case strings.Contains(n, "gomod") || strings.HasSuffix(n, "-go-modules"):
 		return "modules"
-	case strings.HasSuffix(n, "-plan.json") || strings.HasSuffix(n, ".drv"): // .drv: dyn-drv producer
-		return "plan"
 	case n == "dgd" || n == "go-tools-pack-buildid":
 		return "dgd tools"
 	}
