@@ -146,15 +146,29 @@ func corpusBuild(t *testing.T, p corpusProgram) string {
 		}
 		cells = append(cells, fmt.Sprintf("%s, %.0f s, %d", ok, took.Seconds(), len(built(log))))
 	}
-	// every package with tests among the tested ones has its test run in the build
-	out, _ := commandOutput(t, repo, "nix-instantiate", "--eval", "--json", "-E",
-		fmt.Sprintf(`builtins.attrNames ((import %s { }).buildWithIFD (%s)).passthru.tests`, repo, args))
-	var runs []string
-	if err := json.Unmarshal([]byte(out), &runs); err != nil {
+	// every package with tests among the tested ones has its test run in the build; the
+	// runtime layer planned apart from the program is the plan's own (TestEarlyLayer), but
+	// where the program's profile makes the standard library its own
+	out, _ := commandOutput(t, repo, "nix-instantiate", "--eval", "--json", "--strict", "-E",
+		fmt.Sprintf(`let p = ((import %s { }).buildWithIFD (%s)).passthru; in {
+		  runs = builtins.attrNames p.tests;
+		  early = if p.earlyLayer == null then null else [ p.earlyLayer.drvPath p.packages.runtime.drvPath ];
+		}`, repo, args))
+	var got struct {
+		Runs  []string
+		Early *[2]string
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(runs, tested) {
-		t.Errorf("the build runs the tests of %q, go test those of %q", runs, tested)
+	if !slices.Equal(got.Runs, tested) {
+		t.Errorf("the build runs the tests of %q, go test those of %q", got.Runs, tested)
+	}
+	switch profiled := strings.Contains(p.Args, "-pgo="); {
+	case got.Early == nil && !profiled:
+		t.Errorf("no early runtime layer, and no -pgo= in the arguments")
+	case got.Early != nil && got.Early[0] != got.Early[1]:
+		t.Errorf("the early runtime layer is %s, the plan's %s", got.Early[0], got.Early[1])
 	}
 	version := p.Module[strings.LastIndex(p.Module, "@")+1:]
 	return fmt.Sprintf("| %s %s | %s | %d (%d) | %s | %s |", p.Name, version, strings.Split(p.Module, "@")[0], p.Packages, p.TestPackages,
