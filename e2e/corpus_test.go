@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -164,15 +165,42 @@ func corpusBuild(t *testing.T, p corpusProgram) string {
 	if !slices.Equal(got.Runs, tested) {
 		t.Errorf("the build runs the tests of %q, go test those of %q", got.Runs, tested)
 	}
-	switch profiled := strings.Contains(p.Args, "-pgo="); {
+	switch profiled := strings.Contains(p.Args, "-pgo=") || mainProfile(t, modDir) != ""; {
 	case got.Early == nil && !profiled:
-		t.Errorf("no early runtime layer, and no -pgo= in the arguments")
+		t.Errorf("no early runtime layer, and neither -pgo= in the arguments nor a default.pgo beside a main package's files")
 	case got.Early != nil && got.Early[0] != got.Early[1]:
 		t.Errorf("the early runtime layer is %s, the plan's %s", got.Early[0], got.Early[1])
 	}
 	version := p.Module[strings.LastIndex(p.Module, "@")+1:]
 	return fmt.Sprintf("| %s %s | %s | %d (%d) | %s | %s |", p.Name, version, strings.Split(p.Module, "@")[0], p.Packages, p.TestPackages,
 		strings.Join(p.Features, "; "), strings.Join(cells, " | "))
+}
+
+// mainProfile returns a default.pgo of the tree dir that sits beside a Go file (not a test's)
+// of package main, or "": a profile that go build's -pgo=auto applies to that program.
+func mainProfile(t *testing.T, dir string) string {
+	t.Helper()
+	found := ""
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || found != "" || d.Name() != "default.pgo" {
+			return err
+		}
+		gos, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "*.go"))
+		for _, g := range gos {
+			b, err := os.ReadFile(g)
+			if err != nil {
+				return err
+			}
+			if !strings.HasSuffix(g, "_test.go") && regexp.MustCompile(`(?m)^package main\b`).Match(b) {
+				found = path
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found
 }
 
 // corpusSkeletonPlans checks the plan cutoff on a real program: dgd plans the same from the

@@ -142,18 +142,23 @@ let
       # layer while the modules download and the program is planned (the modes start it: ifd.nix,
       # dyndrv.nix). It is the very derivation the program's plan makes (same commands, same
       # layer): checked for the examples by e2e's TestEarlyLayer. Not where the standard library
-      # is the program's own: a profile (-pgo=FILE, or a default.pgo where a main package may
-      # be: the named packages' directories, or the root and cmd/*'s, looked for where
-      # evaluation reads src anyway: a local path, or for a dgd.lock; so buildWithDynDrv with a
-      # vendorHash still reads no derivation's output), or -overlay. A flag
-      # about the main module's go.mod (-mod, -modfile) is left out.
+      # is the program's own: a profile (-pgo=FILE; or a default.pgo beside a main package's Go
+      # files where one may be: the named packages' directories, or with a pattern the root's
+      # and cmd/*'s; looked for where evaluation reads src anyway, a local path or one with a
+      # dgd.lock, so that buildWithDynDrv with a vendorHash still reads no derivation's
+      # output), or -overlay. A flag about the main module's go.mod (-mod, -modfile) is left
+      # out.
       flagIs = re: builtins.any (f: builtins.match re f != null) goflags;
       mainDirs = if subs != null && builtins.all (s: builtins.match ".*[.][.][.].*" s == null) subs then subs
         else [ "." ] ++ (let cmd = "${srcPath}/cmd"; in if builtins.pathExists cmd
           then map (d: "cmd/${d}") (attrNames (builtins.readDir cmd)) else [ ]);
       readable = !builtins.hasContext (toString srcPath) || !(given ? vendorHash);
+      isMain = f: builtins.length (builtins.split "\npackage main[ \t\r\n;/]" ("\n" + builtins.readFile f)) > 1;
+      profiledDir = d: let dir = "${srcPath}/${d}"; in builtins.pathExists "${dir}/default.pgo"
+        && builtins.any (f: builtins.match ".*[.]go" f != null && builtins.match ".*_test[.]go" f == null && isMain "${dir}/${f}")
+          (attrNames (builtins.readDir dir));
       profiled = !flagIs "-pgo=off" && (flagIs "-pgo=.*" && !flagIs "-pgo=auto"
-        || readable && builtins.any (d: builtins.pathExists "${srcPath}/${d}/default.pgo") mainDirs);
+        || readable && builtins.any profiledDir mainDirs);
       earlyOk = stdLayers && !profiled && !flagIs "-overlay=.*";
       stdPlanDrv = if !earlyOk then null else tc.run (contentAddressed // {
         name = "go-std+plan.json";
@@ -237,12 +242,13 @@ let
         '') + args.postInstall;
       };
       bins = mode (p0 // { inherit install; });
-      # the result's cache: a file whose closure is what a rebuild reuses (the planner, the plan,
-      # the toolchain, the module sources, every package's outputs), a gc root when built with
-      # the result. A derivation of its own, not an output of the result: a derivation has its
-      # inputs' closure in its sandbox (about a millisecond per path), and after an edit the
-      # result needs only the programs
-      cache = refsFile tc.run "${resultName}-cache" ([ "${p0.dgd}" "${tc.go}" "${tc.busybox}" "${p0.planDrv}" ] ++ bins.cacheRefs);
+      # the result's cache: a file whose closure is what a rebuild reuses (the planner, the plan
+      # and the standard library's, the toolchain, the module sources, every package's
+      # outputs), a gc root when built with the result. A derivation of its own, not an output
+      # of the result: a derivation has its inputs' closure in its sandbox (about a millisecond
+      # per path), and after an edit the result needs only the programs
+      cache = refsFile tc.run "${resultName}-cache" ([ "${p0.dgd}" "${tc.go}" "${tc.busybox}" "${p0.planDrv}" ]
+        ++ (if p0.stdPlanDrv == null then [ ] else [ "${p0.stdPlanDrv}" ]) ++ bins.cacheRefs);
       result = if bins.result != null then bins.result else tc.run (install // {
         script = ''
           mkdir -p $out/bin
