@@ -176,6 +176,8 @@ func corpusBuild(t *testing.T, p corpusProgram) string {
 		strings.Join(p.Features, "; "), strings.Join(cells, " | "))
 }
 
+var packageMainRE = regexp.MustCompile(`(?m)^package main\b`)
+
 // mainProfile returns a default.pgo of the tree dir that sits beside a Go file (not a test's)
 // of package main, or "": a profile that go build's -pgo=auto applies to that program.
 func mainProfile(t *testing.T, dir string) string {
@@ -191,7 +193,7 @@ func mainProfile(t *testing.T, dir string) string {
 			if err != nil {
 				return err
 			}
-			if !strings.HasSuffix(g, "_test.go") && regexp.MustCompile(`(?m)^package main\b`).Match(b) {
+			if !strings.HasSuffix(g, "_test.go") && packageMainRE.Match(b) {
 				found = path
 			}
 		}

@@ -147,4 +147,23 @@ func TestEarlyLayer(t *testing.T) {
 	if len(got) < 10 {
 		t.Errorf("%d examples: %v", len(got), got)
 	}
+	// buildWithDynDrv's producer of that layer outputs the same .drv (same name, text and
+	// references: the same path), which its shared producer registers again; under another
+	// name Nix would name the layer's outputs after it, and refuse the second path of the same
+	// realisation when both are built
+	top, _ := commandOutput(t, repo, "nix-instantiate", "-A", "examples.hello", "--arg", "useDynDrv", "true")
+	closure, _ := commandOutput(t, repo, "nix-store", "--query", "--requisites", strings.TrimSpace(top))
+	var producer string
+	for _, p := range strings.Fields(closure) {
+		if strings.HasSuffix(p, "-go-std-runtime.drv.drv") {
+			producer = p
+		}
+	}
+	if producer == "" {
+		t.Fatalf("no go-std-runtime.drv producer among the inputs of buildWithDynDrv's hello:\n%s", closure)
+	}
+	drv, _ := commandOutput(t, repo, "nix-store", "--realise", producer)
+	if hello := got["hello"]; hello == nil || strings.TrimSpace(drv) != hello[0] {
+		t.Errorf("buildWithDynDrv's producer of the runtime layer gives %s, buildWithIFD's early layer is %v", drv, hello)
+	}
 }
