@@ -115,16 +115,21 @@ let
       planSrc = if modRoot == "." then "$TMPDIR/src" else "$TMPDIR/src/${modRoot}";
       # the plan: `dgd plan` of the skeleton; content-addressed too, so that a new skeleton
       # that plans the same (a test-only edit) leaves what reads the plan as it was
+      # what both plans' scripts (the program's, the standard library's) start with, and
+      # their dgd plan command: in DIR, writing $out, with go's flags FLAGS
+      goOffline = "export HOME=$TMPDIR GOCACHE=$TMPDIR/gocache GOPATH=$TMPDIR/gopath GOTOOLCHAIN=local GOPROXY=off GOSUMDB=off";
+      dgdPlan = dir: "${dgd}/bin/dgd plan -C ${dir} -gopkg ${tc.go} -go ${tc.go}/bin/go -o $out";
+      goflagArgs = map (f: "-goflag=" + shellQuote f);
       planDrv = tc.run (contentAddressed // {
         name = "${name}-plan.json";
         script = ''
-          export HOME=$TMPDIR GOCACHE=$TMPDIR/gocache GOPATH=$TMPDIR/gopath GOTOOLCHAIN=local GOPROXY=off GOSUMDB=off
+          ${goOffline}
           export GOMODCACHE=${if modcache == null then "$TMPDIR/no-modules" else modcache}
           ${dgd}/bin/dgd skeleton -x ${skeleton} $TMPDIR/src
           ${concatStringsSep "\n" (map (e: "export ${shellQuote e}") envList)}
-          if ! ${dgd}/bin/dgd plan -C ${planSrc} -gopkg ${tc.go} -go ${tc.go}/bin/go -o $out \
+          if ! ${dgdPlan planSrc} \
               ${if lock == null then "" else "-modules $modulesFilePath"} \
-              ${concatStringsSep " " (map (f: "-goflag=" + shellQuote f) goflags ++ planFlags)} ${concatStringsSep " " pkgArgs}; then
+              ${concatStringsSep " " (goflagArgs goflags ++ planFlags)} ${concatStringsSep " " pkgArgs}; then
             ${if hasVendorHash || lock != null then "" else ''
               if grep -q '^require' ${planSrc}/go.mod 2>/dev/null; then
                 echo "dgd: ${name} requires third-party modules: set vendorHash (use vendorHash = \"\"; the error then prints the right hash), or write a dgd.lock with \`dgd lock\`" >&2
@@ -163,14 +168,14 @@ let
       stdPlanDrv = if !earlyOk then null else tc.run (contentAddressed // {
         name = "go-std+plan.json";
         script = ''
-          export HOME=$TMPDIR GOCACHE=$TMPDIR/gocache GOPATH=$TMPDIR/gopath GOTOOLCHAIN=local GOPROXY=off GOSUMDB=off GOWORK=off
+          ${goOffline} GOWORK=off
           export GOMODCACHE=$TMPDIR/no-modules
           mkdir $TMPDIR/std
           printf 'module dgd.invalid/std\n' > $TMPDIR/std/go.mod
           printf 'package main\n\nfunc main() {}\n' > $TMPDIR/std/main.go
           ${concatStringsSep "\n" (map (e: "export ${shellQuote e}") stdEnv)}
-          ${dgd}/bin/dgd plan -C $TMPDIR/std -gopkg ${tc.go} -go ${tc.go}/bin/go -o $out \
-            ${concatStringsSep " " (map (f: "-goflag=" + shellQuote f) (builtins.filter (f: builtins.match "-(mod|modfile)=.*" f == null) goflags))} ./ || {
+          ${dgdPlan "$TMPDIR/std"} \
+            ${concatStringsSep " " (goflagArgs (builtins.filter (f: builtins.match "-(mod|modfile)=.*" f == null) goflags))} ./ || {
             echo "dgd: planning the standard library's runtime layer (a main package that imports nothing, with ${name}'s Go, flags and environment) failed: see above" >&2
             exit 1
           }
