@@ -71,6 +71,9 @@ in
 if stale then throw "dgd: ${toString lockFile} is out of date with go.mod/go.sum of ${name}: run `dgd lock` in the module's directory (`dgd lock -check` tells whether it is up to date)"
 else {
   inherit modules;
+  # every download, as derivations (the shared one only when the lock has "mod" lines without
+  # a hash): what scripts/bench builds before a cold build with BENCH_MODULES=stored
+  downloads = map fetch (filter (e: e.hash != null) entries) ++ (if shared == [ ] then [ ] else [ sharedDownload ]);
   # for `dgd plan -modules`: kind, path, version, download
   modulesFile = concatStringsSep "" (map (e: "${e.kind} ${e.path} ${e.version} ${modules."${e.path}@${e.version}"}\n") entries);
 }
