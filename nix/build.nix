@@ -113,13 +113,13 @@ let
         script = "${dgd}/bin/dgd skeleton ${srcRoot} $out";
       } // contentAddressed);
       planSrc = if modRoot == "." then "$TMPDIR/src" else "$TMPDIR/src/${modRoot}";
-      # the plan: `dgd plan` of the skeleton; content-addressed too, so that a new skeleton
-      # that plans the same (a test-only edit) leaves what reads the plan as it was
-      # what both plans' scripts (the program's, the standard library's) start with, and
-      # their dgd plan command: in DIR, writing $out, with go's flags FLAGS
+      # what both plans' scripts (the program's, the standard library's) start with; their dgd
+      # plan command, planning in dir and writing $out; go's flags as its arguments
       goOffline = "export HOME=$TMPDIR GOCACHE=$TMPDIR/gocache GOPATH=$TMPDIR/gopath GOTOOLCHAIN=local GOPROXY=off GOSUMDB=off";
       dgdPlan = dir: "${dgd}/bin/dgd plan -C ${dir} -gopkg ${tc.go} -go ${tc.go}/bin/go -o $out";
       goflagArgs = map (f: "-goflag=" + shellQuote f);
+      # the plan: `dgd plan` of the skeleton; content-addressed too, so that a new skeleton
+      # that plans the same (a test-only edit) leaves what reads the plan as it was
       planDrv = tc.run (contentAddressed // {
         name = "${name}-plan.json";
         script = ''

@@ -65,7 +65,9 @@ let
     passAsFile = [ "modsList" ];
     args = "-mods $modsListPath";
   };
-  modules = listToAttrs (map (e: { name = "${e.path}@${e.version}"; value = fetch e; }) (filter (e: e.hash != null) entries)
+  # the modules downloaded alone (their lines have a hash), by path@version
+  alone = map (e: { name = "${e.path}@${e.version}"; value = fetch e; }) (filter (e: e.hash != null) entries);
+  modules = listToAttrs (alone
     ++ genList (i: let e = elemAt shared i; in { name = "${e.path}@${e.version}"; value = "${sharedDownload}/${toString i}"; }) (length shared));
 in
 if stale then throw "dgd: ${toString lockFile} is out of date with go.mod/go.sum of ${name}: run `dgd lock` in the module's directory (`dgd lock -check` tells whether it is up to date)"
@@ -73,7 +75,7 @@ else {
   inherit modules;
   # every download, as derivations (the shared one only when the lock has "mod" lines without
   # a hash): what scripts/bench builds before a cold build with BENCH_MODULES=stored
-  downloads = map fetch (filter (e: e.hash != null) entries) ++ (if shared == [ ] then [ ] else [ sharedDownload ]);
+  downloads = map (a: a.value) alone ++ (if shared == [ ] then [ ] else [ sharedDownload ]);
   # for `dgd plan -modules`: kind, path, version, download
   modulesFile = concatStringsSep "" (map (e: "${e.kind} ${e.path} ${e.version} ${modules."${e.path}@${e.version}"}\n") entries);
 }
